@@ -1,0 +1,176 @@
+//! The command line (clap derive); `commands::*` turns these into validated settings.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::stats::CiMethod;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "deptshare",
+    version,
+    about = "Which department drives social media? Shares, intervals, trends, charts and reproducible reports from survey data."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the whole pipeline on a study config and write every output.
+    Run(RunArgs),
+    /// Shares per wave and category (and groups), with intervals.
+    Shares(SharesArgs),
+    /// Wave-to-wave changes with intervals, tests and Holm-adjusted p-values.
+    Trend(SharesArgs),
+    /// Draw a chart (SVG or PNG by the extension of --out).
+    Chart(ChartArgs),
+    /// Check that the published figures still come out of the data (exit 1 when one does not).
+    Reproduce(ReproduceArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Study config (TOML).
+    #[arg(long, default_value = "data/study.toml")]
+    pub config: PathBuf,
+    /// Output folder.
+    #[arg(long, default_value = "out")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ReproduceArgs {
+    /// Study config (TOML).
+    #[arg(long, default_value = "data/study.toml")]
+    pub config: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReproduceFormat::Table)]
+    pub format: ReproduceFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReproduceFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatIn {
+    /// Detect from the file (currently: respondent-level CSV).
+    Auto,
+    /// Respondent-level CSV, one row per respondent.
+    Generic,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Aligned text for a terminal.
+    Table,
+    /// One JSON object: estimates, ingest (and comparisons, tests for trend).
+    Json,
+    Csv,
+    Markdown,
+}
+
+/// Input options shared by `shares`, `trend` and `chart`.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Respondent-level CSV files (comma or semicolon, UTF-8 with or without BOM).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = FormatIn::Auto)]
+    pub format_in: FormatIn,
+    /// Column with the department answer (default: the column whose values best match known labels).
+    #[arg(long)]
+    pub dept_col: Option<String>,
+    /// Column with the survey year (default: a column named year, wave, jahr or welle).
+    #[arg(long, conflicts_with = "wave")]
+    pub wave_col: Option<String>,
+    /// Survey year for every row of the files.
+    #[arg(long)]
+    pub wave: Option<i32>,
+    /// Column with the respondent id (default: respondent, id or responseid when present).
+    #[arg(long)]
+    pub respondent_col: Option<String>,
+    /// Study name in the output (files given together form one study).
+    #[arg(long, default_value = "survey")]
+    pub study: String,
+    /// Multiple choice: a cell may name several departments.
+    #[arg(long)]
+    pub multi: bool,
+    /// Separator between labels in a multiple-choice cell.
+    #[arg(long, default_value = ";", requires = "multi")]
+    pub multi_sep: String,
+    /// Group of categories, NAME=a,b (repeatable); communications=marketing,pr is always on unless redefined.
+    #[arg(long = "group", value_name = "NAME=a,b")]
+    pub groups: Vec<String>,
+    /// Interval method.
+    #[arg(long, default_value = "wilson", value_parser = parse_ci, long_help = ci_help())]
+    pub ci: CiMethod,
+    /// Confidence level, between 0 and 1.
+    #[arg(long, default_value_t = 0.95, value_parser = parse_level)]
+    pub level: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct SharesArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChartKind {
+    /// One wave: bars sorted by share with interval whiskers and the group marked.
+    Bar,
+    /// Shares over waves, one line per category.
+    Trend,
+}
+
+#[derive(Debug, Args)]
+pub struct ChartArgs {
+    #[arg(value_enum)]
+    pub kind: ChartKind,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output file; .svg or .png.
+    #[arg(long)]
+    pub out: PathBuf,
+    #[arg(long, default_value = "light", value_parser = ["light", "dark"])]
+    pub theme: String,
+    #[arg(long, default_value = "en", value_parser = ["en", "de"])]
+    pub lang: String,
+    /// Size in pixels, WIDTHxHEIGHT.
+    #[arg(long, default_value = "1920x1080")]
+    pub size: String,
+    /// Title (default: from the data).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Wave for a bar chart (default: the latest).
+    #[arg(long = "chart-wave", value_name = "YEAR")]
+    pub chart_wave: Option<i32>,
+}
+
+fn parse_ci(text: &str) -> Result<CiMethod, String> {
+    text.parse()
+}
+
+fn parse_level(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(level) if level > 0.0 && level < 1.0 => Ok(level),
+        _ => Err(format!("`{text}` is not a level between 0 and 1, such as 0.95")),
+    }
+}
+
+fn ci_help() -> String {
+    let mut help = String::from("Interval method:\n");
+    for method in CiMethod::ALL {
+        help.push_str(&format!("  {:<16} {}\n", method.as_str(), method.describe()));
+    }
+    help
+}

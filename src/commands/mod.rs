@@ -1,0 +1,84 @@
+//! One small file per subcommand: each turns parsed arguments into settings and wires the stages.
+
+pub mod chart;
+pub mod reproduce;
+pub mod run;
+pub mod shares;
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command, InputArgs};
+use crate::ingest::{Choice, InputSpec};
+use crate::stats::{EstimateSettings, Group};
+
+/// What a command reports back to `main`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    /// The command ran but found a failure it must report with exit code 1 (a missed figure).
+    Failed,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(outcome: Outcome) -> Self {
+        match outcome {
+            Outcome::Success => ExitCode::SUCCESS,
+            Outcome::Failed => ExitCode::from(1),
+        }
+    }
+}
+
+/// A usage problem found after parsing (exit code 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+pub fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
+    match cli.command {
+        Command::Run(args) => run::run(&args),
+        Command::Shares(args) => shares::shares(&args, false),
+        Command::Trend(args) => shares::shares(&args, true),
+        Command::Chart(args) => chart::chart(&args),
+        Command::Reproduce(args) => reproduce::reproduce(&args),
+    }
+}
+
+/// Input specs and estimation settings from the shared input options.
+pub fn input_settings(args: &InputArgs) -> anyhow::Result<(Vec<InputSpec>, EstimateSettings)> {
+    let specs = args
+        .files
+        .iter()
+        .map(|path| InputSpec {
+            path: path.clone(),
+            study: args.study.clone(),
+            dept_col: args.dept_col.clone(),
+            wave_col: args.wave_col.clone(),
+            wave: args.wave,
+            respondent_col: args.respondent_col.clone(),
+            choice: if args.multi { Choice::Multi } else { Choice::Single },
+            multi_sep: args.multi_sep.clone(),
+        })
+        .collect();
+    let mut groups = vec![Group::communications()];
+    for text in &args.groups {
+        let group = Group::parse(text).map_err(|e| UsageError(format!("--group: {e}")))?;
+        groups.retain(|g| g.name != group.name);
+        groups.push(group);
+    }
+    Ok((
+        specs,
+        EstimateSettings {
+            method: args.ci,
+            level: args.level,
+            groups,
+        },
+    ))
+}
+
+/// Prints what was detected and the row account on stderr.
+pub fn print_notes(analysis: &crate::pipeline::Analysis) {
+    for note in analysis.notes() {
+        eprintln!("{note}");
+    }
+    eprintln!("{}", analysis.summary_line());
+}

@@ -1,0 +1,38 @@
+//! `deptshare shares` and `deptshare trend`: estimates (and comparisons) for files given on the command line.
+
+use crate::cli::{OutputFormat, SharesArgs};
+use crate::pipeline;
+use crate::report::table::{self, Layout};
+use crate::report::{csv, json};
+use crate::taxonomy::Taxonomy;
+
+use super::{Outcome, input_settings, print_notes};
+
+pub fn shares(args: &SharesArgs, with_trend: bool) -> anyhow::Result<Outcome> {
+    let (specs, settings) = input_settings(&args.input)?;
+    let analysis = pipeline::analyze(&specs, &Taxonomy::builtin(), &settings)?;
+    print_notes(&analysis);
+    let text = match (args.format, with_trend) {
+        (OutputFormat::Json, _) => json::results(&analysis, None, with_trend)?,
+        (OutputFormat::Csv, false) => csv::estimates(&analysis.estimates)?,
+        (OutputFormat::Csv, true) => csv::comparisons(&analysis.trend.comparisons)?,
+        (OutputFormat::Table, _) => human(Layout::Text, &analysis, with_trend),
+        (OutputFormat::Markdown, _) => human(Layout::Markdown, &analysis, with_trend),
+    };
+    print!("{text}");
+    Ok(Outcome::Success)
+}
+
+fn human(layout: Layout, analysis: &pipeline::Analysis, with_trend: bool) -> String {
+    if !with_trend {
+        return table::estimates(layout, &analysis.estimates);
+    }
+    if analysis.trend.comparisons.is_empty() {
+        return "no comparisons: the data hold a single wave\n".to_string();
+    }
+    format!(
+        "{}\n{}",
+        table::comparisons(layout, &analysis.trend.comparisons),
+        table::tests(layout, &analysis.trend.tests)
+    )
+}

@@ -1,0 +1,235 @@
+//! The study config (TOML): inputs, taxonomy overrides, groups, estimation, charts and published figures.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::ingest::{Choice, InputSpec};
+use crate::stats::{CiMethod, Group};
+use crate::taxonomy::Taxonomy;
+
+/// The file as written; paths inside it are relative to the file's folder.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StudyConfig {
+    pub title: String,
+    #[serde(default)]
+    pub estimation: Estimation,
+    /// Groups by name; when absent, `communications = [marketing, pr]`.
+    pub groups: Option<BTreeMap<String, Vec<String>>>,
+    #[serde(default)]
+    pub charts: Charts,
+    #[serde(default)]
+    pub taxonomy: TaxonomyOverrides,
+    pub inputs: Vec<Input>,
+    #[serde(default)]
+    pub published: Vec<Published>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Estimation {
+    #[serde(default = "default_ci")]
+    pub ci: String,
+    #[serde(default = "default_level")]
+    pub level: f64,
+}
+
+impl Default for Estimation {
+    fn default() -> Self {
+        Estimation {
+            ci: default_ci(),
+            level: default_level(),
+        }
+    }
+}
+
+fn default_ci() -> String {
+    CiMethod::Wilson.as_str().to_string()
+}
+
+fn default_level() -> f64 {
+    0.95
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Charts {
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default = "default_langs")]
+    pub langs: Vec<String>,
+    #[serde(default = "default_size")]
+    pub size: String,
+}
+
+impl Default for Charts {
+    fn default() -> Self {
+        Charts {
+            theme: default_theme(),
+            langs: default_langs(),
+            size: default_size(),
+        }
+    }
+}
+
+fn default_theme() -> String {
+    "light".into()
+}
+fn default_langs() -> Vec<String> {
+    vec!["en".into(), "de".into()]
+}
+fn default_size() -> String {
+    "1920x1080".into()
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaxonomyOverrides {
+    #[serde(default)]
+    pub categories: Vec<CategoryDef>,
+    /// Raw label -> category id.
+    #[serde(default)]
+    pub aliases: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryDef {
+    pub id: String,
+    pub en: String,
+    pub de: String,
+}
+
+/// One respondent-level file of one study.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Input {
+    pub study: String,
+    pub title: String,
+    #[serde(default)]
+    pub question: String,
+    #[serde(default)]
+    pub source: String,
+    pub path: PathBuf,
+    #[serde(default = "default_choice")]
+    pub choice: Choice,
+    #[serde(default = "default_sep")]
+    pub multi_sep: String,
+    pub wave: Option<i32>,
+    pub wave_col: Option<String>,
+    pub dept_col: Option<String>,
+    pub respondent_col: Option<String>,
+}
+
+fn default_choice() -> Choice {
+    Choice::Single
+}
+fn default_sep() -> String {
+    ";".into()
+}
+
+/// A published table whose figures must come out of the inputs.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Published {
+    pub path: PathBuf,
+}
+
+/// A config checked and resolved: paths absolute-or-relative to the cwd, methods parsed.
+#[derive(Debug, Clone)]
+pub struct Study {
+    pub file: PathBuf,
+    pub raw: StudyConfig,
+    pub method: CiMethod,
+    pub groups: Vec<Group>,
+    pub taxonomy: Taxonomy,
+}
+
+impl Study {
+    /// Reads and validates a config; every problem names the file.
+    pub fn load(file: &Path) -> Result<Study> {
+        let text = std::fs::read_to_string(file).map_err(|source| Error::Io {
+            path: file.to_path_buf(),
+            source,
+        })?;
+        let config_err = |reason: String| Error::Config {
+            path: file.to_path_buf(),
+            reason,
+        };
+        let mut raw: StudyConfig =
+            toml::from_str(&text).map_err(|e| config_err(e.to_string().trim_end().to_string()))?;
+        let base = file.parent().unwrap_or(Path::new(""));
+        for input in &mut raw.inputs {
+            input.path = base.join(&input.path);
+        }
+        for published in &mut raw.published {
+            published.path = base.join(&published.path);
+        }
+        let method = raw.estimation.ci.parse::<CiMethod>().map_err(config_err)?;
+        if !(raw.estimation.level > 0.0 && raw.estimation.level < 1.0) {
+            return Err(config_err(format!(
+                "estimation.level {} is not between 0 and 1",
+                raw.estimation.level
+            )));
+        }
+        if raw.inputs.is_empty() {
+            return Err(config_err("no [[inputs]]".into()));
+        }
+        let taxonomy = build_taxonomy(&raw.taxonomy).map_err(config_err)?;
+        let groups = match &raw.groups {
+            None => vec![Group::communications()],
+            Some(map) => map
+                .iter()
+                .map(|(name, members)| Group {
+                    name: name.clone(),
+                    members: members.clone(),
+                })
+                .collect(),
+        };
+        Ok(Study {
+            file: file.to_path_buf(),
+            raw,
+            method,
+            groups,
+            taxonomy,
+        })
+    }
+
+    pub fn input_specs(&self) -> Vec<InputSpec> {
+        self.raw
+            .inputs
+            .iter()
+            .map(|i| InputSpec {
+                path: i.path.clone(),
+                study: i.study.clone(),
+                dept_col: i.dept_col.clone(),
+                wave_col: i.wave_col.clone(),
+                wave: i.wave,
+                respondent_col: i.respondent_col.clone(),
+                choice: i.choice,
+                multi_sep: i.multi_sep.clone(),
+            })
+            .collect()
+    }
+
+    /// The first input of a study (title, question, source).
+    pub fn input_for(&self, study: &str) -> Option<&Input> {
+        self.raw.inputs.iter().find(|i| i.study == study)
+    }
+}
+
+fn build_taxonomy(overrides: &TaxonomyOverrides) -> std::result::Result<Taxonomy, String> {
+    let mut taxonomy = Taxonomy::builtin();
+    for c in &overrides.categories {
+        taxonomy.add_category(&c.id, &c.en, &c.de);
+    }
+    for (label, id) in &overrides.aliases {
+        taxonomy
+            .add_alias(label, id)
+            .map_err(|e| format!("[taxonomy.aliases]: {e}"))?;
+    }
+    Ok(taxonomy)
+}

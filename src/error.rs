@@ -1,0 +1,60 @@
+//! Library errors: each variant carries what a user needs to fix the input.
+
+use std::path::PathBuf;
+
+/// Errors the pipeline stages return; `main` maps every one of them to exit code 1.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: the file is empty", path.display())]
+    Empty { path: PathBuf },
+    #[error("{}: the file has a header but no data rows", path.display())]
+    HeaderOnly { path: PathBuf },
+    #[error("{}:{line}: {reason}", path.display())]
+    Parse { path: PathBuf, line: u64, reason: String },
+    #[error("{}: no column `{column}`; columns are: {}", path.display(), available.join(", "))]
+    MissingColumn {
+        path: PathBuf,
+        column: String,
+        available: Vec<String>,
+    },
+    #[error("{}: {reason}", path.display())]
+    NoDepartmentColumn { path: PathBuf, reason: String },
+    #[error("{}: no wave: pass --wave YEAR or --wave-col NAME (no column named year, wave, jahr or welle)", path.display())]
+    NoWave { path: PathBuf },
+    #[error("{}:{line}: unknown department `{label}`{}{}", path.display(), suggestion_text(suggestion), more_text(*more))]
+    UnknownLabel {
+        path: PathBuf,
+        line: u64,
+        label: String,
+        suggestion: Option<String>,
+        more: usize,
+    },
+    #[error("{}: {reason}", path.display())]
+    Config { path: PathBuf, reason: String },
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{}: {reason}", path.display())]
+    Chart { path: PathBuf, reason: String },
+}
+
+fn suggestion_text(suggestion: &Option<String>) -> String {
+    match suggestion {
+        Some(s) => format!("; did you mean `{s}`? (or map it in the study config under [taxonomy.aliases])"),
+        None => "; map it in the study config under [taxonomy.aliases]".to_string(),
+    }
+}
+
+fn more_text(more: usize) -> String {
+    match more {
+        0 => String::new(),
+        n => format!(" ({n} more unknown label(s) in this file)"),
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

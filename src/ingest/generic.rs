@@ -1,0 +1,255 @@
+//! Respondent-level CSV: one row per respondent, the department answer in one cell.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use csv::StringRecord;
+
+use super::{IngestSummary, InputSpec, RawAnswer, RawInput, Reject, read_text, sniff};
+use crate::error::{Error, Result};
+use crate::taxonomy::{self, Taxonomy};
+
+const WAVE_COLUMNS: &[&str] = &["year", "wave", "jahr", "welle"];
+const RESPONDENT_COLUMNS: &[&str] = &[
+    "respondent",
+    "respondent id",
+    "respondentid",
+    "id",
+    "responseid",
+    "response id",
+];
+
+/// Reads `spec.path`; file-level problems are errors, row-level problems become rejects.
+pub fn read(spec: &InputSpec, taxonomy: &Taxonomy) -> Result<RawInput> {
+    let path = spec.path.as_path();
+    let decoded = read_text(path)?;
+    let delimiter = sniff::delimiter(&decoded.text);
+    let (headers, records) = parse_records(path, &decoded.text, delimiter)?;
+    let mut notes = vec![format!(
+        "{}: {}, delimiter `{}`, {} data rows",
+        path.display(),
+        decoded.encoding,
+        (delimiter as char).escape_default(),
+        records.len()
+    )];
+    let columns = Columns::resolve(spec, &headers, &records, taxonomy, &mut notes)?;
+    let mut input = RawInput {
+        spec: spec.clone(),
+        answers: Vec::with_capacity(records.len()),
+        rejects: Vec::new(),
+        summary: IngestSummary::default(),
+        notes,
+    };
+    let mut seen = BTreeSet::new();
+    for (line, record) in &records {
+        input.summary.rows_read += 1;
+        match columns.answer(spec, *line, record, headers.len(), &mut seen) {
+            Ok(answer) => {
+                input.summary.rows_accepted += 1;
+                if answer.labels.is_empty() {
+                    input.summary.no_answer += 1;
+                }
+                input.answers.push(answer);
+            }
+            Err(reason) => {
+                input.summary.rows_rejected += 1;
+                input.rejects.push(Reject {
+                    file: path.display().to_string(),
+                    line: *line,
+                    reason,
+                });
+            }
+        }
+    }
+    Ok(input)
+}
+
+type Records = Vec<(u64, StringRecord)>;
+
+fn parse_records(path: &Path, text: &str, delimiter: u8) -> Result<(Vec<String>, Records)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes());
+    let parse_err = |e: csv::Error| Error::Parse {
+        path: path.to_path_buf(),
+        line: e.position().map_or(1, csv::Position::line),
+        reason: e.to_string(),
+    };
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(parse_err)?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    let mut records = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(parse_err)?;
+        let line = record.position().map_or(0, csv::Position::line);
+        if record.iter().all(|cell| cell.trim().is_empty()) {
+            continue;
+        }
+        records.push((line, record));
+    }
+    if records.is_empty() {
+        return Err(Error::HeaderOnly {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok((headers, records))
+}
+
+/// Column positions used for one file.
+struct Columns {
+    dept: usize,
+    wave: Option<usize>,
+    respondent: Option<usize>,
+}
+
+impl Columns {
+    fn resolve(
+        spec: &InputSpec,
+        headers: &[String],
+        records: &Records,
+        taxonomy: &Taxonomy,
+        notes: &mut Vec<String>,
+    ) -> Result<Self> {
+        let path = spec.path.as_path();
+        let wave = match (&spec.wave_col, spec.wave) {
+            (Some(name), _) => Some(find_column(path, headers, name)?),
+            (None, Some(_)) => None,
+            (None, None) => Some(find_any(headers, WAVE_COLUMNS).ok_or_else(|| Error::NoWave {
+                path: path.to_path_buf(),
+            })?),
+        };
+        let respondent = match &spec.respondent_col {
+            Some(name) => Some(find_column(path, headers, name)?),
+            None => find_any(headers, RESPONDENT_COLUMNS),
+        };
+        let dept = match &spec.dept_col {
+            Some(name) => find_column(path, headers, name)?,
+            None => {
+                let skip = [wave, respondent];
+                let (index, score) = detect_department(spec, headers, records, taxonomy, &skip).ok_or_else(|| {
+                    Error::NoDepartmentColumn {
+                        path: path.to_path_buf(),
+                        reason: format!(
+                            "no column holds department labels; pass --dept-col NAME (columns: {})",
+                            headers.join(", ")
+                        ),
+                    }
+                })?;
+                notes.push(format!(
+                    "{}: using column `{}` for departments ({:.0}% of its values are known labels; --dept-col to choose)",
+                    path.display(),
+                    headers[index],
+                    score * 100.0
+                ));
+                index
+            }
+        };
+        Ok(Columns { dept, wave, respondent })
+    }
+
+    fn answer(
+        &self,
+        spec: &InputSpec,
+        line: u64,
+        record: &StringRecord,
+        width: usize,
+        seen: &mut BTreeSet<(i32, String)>,
+    ) -> std::result::Result<RawAnswer, String> {
+        if record.len() != width {
+            return Err(format!(
+                "ragged row: {} fields where the header has {width}",
+                record.len()
+            ));
+        }
+        let cell = |i: usize| record.get(i).unwrap_or("").trim();
+        let wave = match (self.wave, spec.wave) {
+            (Some(i), _) => parse_wave(cell(i))?,
+            (None, Some(w)) => w,
+            (None, None) => return Err("no wave".to_string()),
+        };
+        let respondent = match self.respondent {
+            Some(i) if !cell(i).is_empty() => cell(i).to_string(),
+            Some(_) => return Err("empty respondent id".to_string()),
+            None => format!("line-{line}"),
+        };
+        if !seen.insert((wave, respondent.clone())) {
+            return Err(format!("duplicate respondent `{respondent}` in wave {wave}"));
+        }
+        let labels = split_labels(cell(self.dept), spec);
+        Ok(RawAnswer {
+            line,
+            respondent,
+            wave,
+            labels,
+        })
+    }
+}
+
+fn parse_wave(text: &str) -> std::result::Result<i32, String> {
+    text.parse::<i32>()
+        .map_err(|_| format!("wave `{text}` is not a whole number"))
+}
+
+/// The labels in one department cell; none when the cell means "no answer".
+pub fn split_labels(cell: &str, spec: &InputSpec) -> Vec<String> {
+    if taxonomy::is_no_answer(cell) {
+        return Vec::new();
+    }
+    match spec.choice {
+        super::Choice::Single => vec![cell.to_string()],
+        super::Choice::Multi => cell
+            .split(spec.multi_sep.as_str())
+            .map(str::trim)
+            .filter(|label| !taxonomy::is_no_answer(label))
+            .map(str::to_string)
+            .collect(),
+    }
+}
+
+fn find_column(path: &Path, headers: &[String], name: &str) -> Result<usize> {
+    headers
+        .iter()
+        .position(|h| h == name)
+        .or_else(|| headers.iter().position(|h| h.eq_ignore_ascii_case(name)))
+        .ok_or_else(|| Error::MissingColumn {
+            path: path.to_path_buf(),
+            column: name.to_string(),
+            available: headers.to_vec(),
+        })
+}
+
+fn find_any(headers: &[String], names: &[&str]) -> Option<usize> {
+    headers
+        .iter()
+        .position(|h| names.contains(&taxonomy::normalize(h).as_str()))
+}
+
+/// The column whose non-empty values best resolve in the taxonomy (more than half must).
+fn detect_department(
+    spec: &InputSpec,
+    headers: &[String],
+    records: &Records,
+    taxonomy: &Taxonomy,
+    skip: &[Option<usize>],
+) -> Option<(usize, f64)> {
+    let mut best: Option<(usize, f64)> = None;
+    for index in (0..headers.len()).filter(|i| !skip.contains(&Some(*i))) {
+        let (mut known, mut total) = (0usize, 0usize);
+        for (_, record) in records.iter().take(1000) {
+            for label in split_labels(record.get(index).unwrap_or("").trim(), spec) {
+                total += 1;
+                known += usize::from(taxonomy.resolve(&label).is_some());
+            }
+        }
+        let score = if total == 0 { 0.0 } else { known as f64 / total as f64 };
+        if score > 0.5 && best.is_none_or(|(_, b)| score > b) {
+            best = Some((index, score));
+        }
+    }
+    best
+}

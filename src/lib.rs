@@ -1,0 +1,22 @@
+//! deptshare: which department drives social media, from survey data to shares, trends, charts and reports.
+//!
+//! The stages run one way: ingest -> taxonomy (normalize) -> stats (estimate) -> trend (compare)
+//! -> chart (render) -> report / reproduce. `commands` wires them for the command line.
+
+pub mod chart;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod figures;
+pub mod ingest;
+pub mod pipeline;
+pub mod report;
+pub mod reproduce;
+pub mod responses;
+pub mod stats;
+pub mod taxonomy;
+pub mod trend;
+
+pub use error::{Error, Result};

@@ -1,0 +1,39 @@
+//! JSON output: the contract's object of `estimates`, `ingest` and, for trends, `comparisons` and `tests`.
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::ingest::IngestSummary;
+use crate::pipeline::Analysis;
+use crate::stats::Estimate;
+use crate::trend::{Comparison, TestRecord};
+
+#[derive(Serialize)]
+struct Results<'a> {
+    tool: &'static str,
+    version: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+    estimates: &'a [Estimate],
+    ingest: &'a IngestSummary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comparisons: Option<&'a [Comparison]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tests: Option<&'a [TestRecord]>,
+}
+
+/// Pretty JSON with a trailing newline; `with_trend` adds comparisons and tests.
+pub fn results(analysis: &Analysis, title: Option<&str>, with_trend: bool) -> Result<String> {
+    let results = Results {
+        tool: env!("CARGO_PKG_NAME"),
+        version: env!("CARGO_PKG_VERSION"),
+        title,
+        estimates: &analysis.estimates,
+        ingest: &analysis.summary,
+        comparisons: with_trend.then_some(analysis.trend.comparisons.as_slice()),
+        tests: with_trend.then_some(analysis.trend.tests.as_slice()),
+    };
+    let mut text = serde_json::to_string_pretty(&results).map_err(|e| Error::Invalid(format!("writing json: {e}")))?;
+    text.push('\n');
+    Ok(text)
+}

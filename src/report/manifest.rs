@@ -1,0 +1,54 @@
+//! `manifest.json`: tool version, the study config and the SHA-256 of every input.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::config::StudyConfig;
+use crate::error::{Error, Result};
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    tool: &'static str,
+    version: &'static str,
+    config_file: String,
+    config: &'a StudyConfig,
+    /// Input path (as given) -> SHA-256 hex of its bytes.
+    inputs: BTreeMap<String, String>,
+}
+
+/// Hex SHA-256 of a file's bytes.
+pub fn sha256_file(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The manifest text; `files` are every input the run read (data and published tables).
+pub fn render(config_file: &Path, config: &StudyConfig, files: &[&Path]) -> Result<String> {
+    let mut inputs = BTreeMap::new();
+    inputs.insert(portable(config_file), sha256_file(config_file)?);
+    for file in files {
+        inputs.insert(portable(file), sha256_file(file)?);
+    }
+    let manifest = Manifest {
+        tool: env!("CARGO_PKG_NAME"),
+        version: env!("CARGO_PKG_VERSION"),
+        config_file: portable(config_file),
+        config,
+        inputs,
+    };
+    let mut text =
+        serde_json::to_string_pretty(&manifest).map_err(|e| Error::Invalid(format!("writing manifest: {e}")))?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// Paths with `/` separators so the manifest reads the same on every system.
+fn portable(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}

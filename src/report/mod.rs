@@ -1,0 +1,66 @@
+//! The report stage: pure renderers to bytes, and one place that writes files atomically.
+
+pub mod csv;
+pub mod json;
+pub mod manifest;
+pub mod markdown;
+pub mod table;
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// One output file: a path relative to the output folder and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+impl OutputFile {
+    pub fn new(path: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) -> Self {
+        OutputFile {
+            path: path.into(),
+            bytes: bytes.into(),
+        }
+    }
+}
+
+/// Writes every file to a temporary name inside `dir`, then renames them all, so a failed
+/// run leaves the previous outputs as they were.
+pub fn write_atomic(dir: &Path, files: &[OutputFile]) -> Result<()> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io { path, source }
+    };
+    let mut staged = Vec::with_capacity(files.len());
+    for file in files {
+        let target = dir.join(&file.path);
+        let folder = target.parent().unwrap_or(dir);
+        std::fs::create_dir_all(folder).map_err(io(folder))?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temp = folder.join(format!(".{name}.tmp-{}", std::process::id()));
+        std::fs::write(&temp, &file.bytes).map_err(io(&temp))?;
+        staged.push((temp, target));
+    }
+    for (temp, target) in &staged {
+        std::fs::rename(temp, target).map_err(io(target))?;
+    }
+    Ok(())
+}
+
+/// Whether a human-facing percent format is wanted.
+pub fn percent(share: f64) -> String {
+    crate::chart::format_percent(share, 1, crate::chart::Lang::En)
+}
+
+/// Percent of an optional interval, or "n/a" with the reason it is missing.
+pub fn interval_text(low: Option<f64>, high: Option<f64>) -> String {
+    match (low, high) {
+        (Some(l), Some(h)) => format!("{} – {}", percent(l), percent(h)),
+        _ => "no interval (n unknown)".to_string(),
+    }
+}

@@ -1,0 +1,112 @@
+//! The reproduce stage: every published figure against the share computed from the data.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::ingest::aggregate::{Bound, PublishedFigure, read_published};
+use crate::report::table::{Layout, render};
+use crate::stats::Estimate;
+
+/// Outcome of one published figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Reproduced,
+    Missed,
+    /// The data hold no estimate for this study, wave and category.
+    NoEstimate,
+}
+
+/// One published figure checked.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Check {
+    pub file: PathBuf,
+    pub line: u64,
+    pub study: String,
+    pub wave: i32,
+    pub category: String,
+    pub published_percent: f64,
+    pub bound: Bound,
+    pub computed_share: Option<f64>,
+    pub status: Status,
+    pub source: String,
+}
+
+/// Reads the published tables.
+pub fn load(paths: &[&Path]) -> Result<Vec<(PathBuf, Vec<PublishedFigure>)>> {
+    paths
+        .iter()
+        .map(|p| Ok((p.to_path_buf(), read_published(p)?)))
+        .collect()
+}
+
+/// Checks every figure against the whole-sample estimate of the same study, wave and category.
+pub fn check(tables: &[(PathBuf, Vec<PublishedFigure>)], estimates: &[Estimate]) -> Vec<Check> {
+    let mut checks = Vec::new();
+    for (file, figures) in tables {
+        for figure in figures {
+            let computed = estimates
+                .iter()
+                .find(|e| {
+                    e.segment.is_none()
+                        && e.study == figure.study
+                        && e.wave == figure.wave
+                        && e.category == figure.category
+                })
+                .map(|e| e.share);
+            let status = match computed {
+                None => Status::NoEstimate,
+                Some(share) if figure.matches(share) => Status::Reproduced,
+                Some(_) => Status::Missed,
+            };
+            checks.push(Check {
+                file: file.clone(),
+                line: figure.line,
+                study: figure.study.clone(),
+                wave: figure.wave,
+                category: figure.category.clone(),
+                published_percent: figure.percent,
+                bound: figure.bound,
+                computed_share: computed,
+                status,
+                source: figure.source.clone(),
+            });
+        }
+    }
+    checks
+}
+
+/// The checks that failed (missed or without an estimate).
+pub fn failures(checks: &[Check]) -> Vec<&Check> {
+    checks.iter().filter(|c| c.status != Status::Reproduced).collect()
+}
+
+/// A table of every check for people.
+pub fn table(layout: Layout, checks: &[Check]) -> String {
+    let header = ["study", "wave", "category", "published", "computed", "result"];
+    let rows: Vec<Vec<String>> = checks
+        .iter()
+        .map(|c| {
+            let published = match c.bound {
+                Bound::Exact => format!("{}%", c.published_percent),
+                Bound::AtLeast => format!("≥ {}%", c.published_percent),
+            };
+            vec![
+                c.study.clone(),
+                c.wave.to_string(),
+                c.category.clone(),
+                published,
+                c.computed_share
+                    .map_or_else(|| "-".into(), |s| format!("{:.1}%", s * 100.0)),
+                match c.status {
+                    Status::Reproduced => "reproduced".into(),
+                    Status::Missed => format!("MISSED ({}:{})", c.file.display(), c.line),
+                    Status::NoEstimate => format!("NO ESTIMATE ({}:{})", c.file.display(), c.line),
+                },
+            ]
+        })
+        .collect();
+    render(layout, &header, &rows)
+}

@@ -1,0 +1,439 @@
+//! Runs the real `deptshare` binary in temporary folders: the command-line contract end to end.
+//! Golden files are rewritten only with `DEPTSHARE_UPDATE_GOLDEN=1`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> String {
+    root().join("tests/data").join(name).display().to_string()
+}
+
+/// Runs the binary in `dir` with `args`.
+fn deptshare_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_deptshare"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the binary runs")
+}
+
+fn deptshare(args: &[&str]) -> Output {
+    deptshare_in(&root(), args)
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not json ({e}): {}", stdout(out)))
+}
+
+fn estimate<'a>(results: &'a Value, wave: i64, category: &str) -> &'a Value {
+    results["estimates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["wave"] == wave && e["category"] == category)
+        .unwrap_or_else(|| panic!("no estimate for {wave} {category}"))
+}
+
+fn close(value: &Value, expected: f64, tolerance: f64) {
+    let got = value.as_f64().unwrap_or_else(|| panic!("{value} is not a number"));
+    assert!((got - expected).abs() <= tolerance, "{got} != {expected}");
+}
+
+/// Compares with a committed golden file, or rewrites it when DEPTSHARE_UPDATE_GOLDEN is set.
+fn golden(path: &Path, actual: &[u8]) {
+    if std::env::var_os("DEPTSHARE_UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, actual).unwrap();
+        return;
+    }
+    let expected =
+        std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e} (DEPTSHARE_UPDATE_GOLDEN=1 writes it)", path.display()));
+    assert!(
+        expected == actual,
+        "{} differs from the output; rerun with DEPTSHARE_UPDATE_GOLDEN=1 if the change is intended",
+        path.display()
+    );
+}
+
+#[test]
+fn run_prints_the_headline_and_writes_every_output() {
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = deptshare(&["run", "--out", out_dir.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("Marketing 35.0%"), "{text}");
+    assert!(text.contains("PR 21.0%"), "{text}");
+    assert!(text.contains("communications (Marketing + PR) 56.0%"), "{text}");
+    assert!(text.contains("published figures reproduced: 5 of 5"), "{text}");
+    for file in [
+        "report.md",
+        "results.json",
+        "estimates.csv",
+        "comparisons.csv",
+        "tests.csv",
+        "rejects.csv",
+        "manifest.json",
+        "charts/econsultancy-bar.en.svg",
+        "charts/econsultancy-bar.de.png",
+        "charts/demo-tracker-trend.en.svg",
+    ] {
+        assert!(out_dir.path().join(file).is_file(), "{file} missing");
+    }
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(out_dir.path().join("manifest.json")).unwrap()).unwrap();
+    let hashes = manifest["inputs"].as_object().unwrap();
+    assert!(
+        hashes
+            .keys()
+            .any(|k| k.ends_with("econsultancy-2010-reconstructed.csv"))
+    );
+    assert!(hashes.values().all(|h| h.as_str().unwrap().len() == 64));
+}
+
+#[test]
+fn run_is_byte_identical_on_a_rerun_and_matches_the_committed_charts() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    for dir in [&a, &b] {
+        let out = deptshare(&["run", "--out", dir.path().to_str().unwrap()]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let mut files = Vec::new();
+    collect_files(a.path(), a.path(), &mut files);
+    assert!(files.len() >= 20, "{files:?}");
+    for file in &files {
+        let first = std::fs::read(a.path().join(file)).unwrap();
+        assert!(
+            first == std::fs::read(b.path().join(file)).unwrap(),
+            "{} differs between runs",
+            file.display()
+        );
+        if let Ok(chart) = file.strip_prefix("charts") {
+            golden(&root().join("charts").join(chart), &first);
+        }
+    }
+}
+
+fn collect_files(base: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            collect_files(base, &path, out);
+        } else {
+            out.push(path.strip_prefix(base).unwrap().to_path_buf());
+        }
+    }
+}
+
+#[test]
+fn wilson_interval_for_19_of_38() {
+    let out = deptshare(&["shares", &fixture("wilson-19-of-38.csv"), "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let results = json(&out);
+    let marketing = estimate(&results, 2020, "marketing");
+    close(&marketing["share"], 0.5, 1e-15);
+    close(&marketing["ci_low"], 0.348499283643951, 1e-9);
+    close(&marketing["ci_high"], 0.651500716356049, 1e-9);
+    assert_eq!(marketing["method"], "wilson");
+    assert_eq!(results["ingest"]["rows_read"], 38);
+    assert!(stderr(&out).contains("using column `department`"), "{}", stderr(&out));
+}
+
+#[test]
+fn clopper_pearson_and_level_are_honoured() {
+    let file = fixture("wilson-19-of-38.csv");
+    let out = deptshare(&[
+        "shares",
+        &file,
+        "--ci",
+        "clopper-pearson",
+        "--level",
+        "0.9",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let marketing = estimate(&json(&out), 2020, "marketing").clone();
+    assert_eq!(marketing["method"], "clopper-pearson");
+    assert_eq!(marketing["level"], 0.9);
+    let wilson = estimate(
+        &json(&deptshare(&["shares", &file, "--format", "json"])),
+        2020,
+        "marketing",
+    )
+    .clone();
+    assert!(
+        marketing["ci_low"].as_f64() > wilson["ci_low"].as_f64(),
+        "a 90 % interval is narrower"
+    );
+}
+
+#[test]
+fn multiple_choice_groups_are_unions_not_sums() {
+    let out = deptshare(&["shares", &fixture("multi.csv"), "--multi", "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let results = json(&out);
+    let share = |wave, category| estimate(&results, wave, category)["share"].as_f64().unwrap();
+    assert_eq!(
+        estimate(&results, 2021, "marketing")["n"],
+        4,
+        "the no-answer respondent is not in the base"
+    );
+    assert_eq!(share(2021, "marketing"), 0.5);
+    assert_eq!(share(2021, "pr"), 0.5);
+    assert_eq!(share(2021, "communications"), 0.75);
+    assert!(share(2021, "marketing") + share(2021, "pr") != share(2021, "communications"));
+    assert_eq!(estimate(&results, 2021, "communications")["kind"], "group");
+    assert_eq!(estimate(&results, 2021, "communications")["choice"], "multi");
+    assert_eq!(results["ingest"]["no_answer"], 1);
+    golden(&root().join("tests/data/golden/shares-multi.json"), &out.stdout);
+}
+
+#[test]
+fn single_choice_groups_are_sums_and_german_excel_files_read() {
+    let out = deptshare(&["shares", &fixture("german-semicolon-bom-crlf.csv"), "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let results = json(&out);
+    let share = |category| estimate(&results, 2021, category)["share"].as_f64().unwrap();
+    assert_eq!(share("marketing"), 0.5);
+    assert_eq!(share("pr"), 0.25);
+    assert_eq!(share("executive"), 0.25);
+    assert_eq!(share("communications"), share("marketing") + share("pr"));
+}
+
+#[test]
+fn output_formats() {
+    let file = fixture("multi.csv");
+    let table = stdout(&deptshare(&["shares", &file, "--multi"]));
+    assert!(
+        table.contains("communications (group)") && table.contains("50.0%"),
+        "{table}"
+    );
+    let csv = stdout(&deptshare(&["shares", &file, "--multi", "--format", "csv"]));
+    assert!(
+        csv.starts_with("study,wave,segment,category,kind,choice,n,count,share,"),
+        "{csv}"
+    );
+    let markdown = stdout(&deptshare(&["shares", &file, "--multi", "--format", "markdown"]));
+    assert!(markdown.lines().nth(1).unwrap().starts_with("| ---"), "{markdown}");
+}
+
+#[test]
+fn trend_compares_consecutive_waves_with_holm() {
+    let out = deptshare(&["trend", "data/surveys/demo-tracker.csv", "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let results = json(&out);
+    let comparisons = results["comparisons"].as_array().unwrap();
+    let marketing: Vec<&Value> = comparisons.iter().filter(|c| c["category"] == "marketing").collect();
+    assert_eq!(marketing.len(), 6, "7 waves give 6 consecutive pairs");
+    for c in comparisons {
+        let (p, adjusted) = (c["p_value"].as_f64().unwrap(), c["p_adjusted"].as_f64().unwrap());
+        assert!(adjusted >= p && adjusted <= 1.0);
+        assert!(c["ci_low"].as_f64().unwrap() <= c["diff"].as_f64().unwrap());
+        assert!(c["diff"].as_f64().unwrap() <= c["ci_high"].as_f64().unwrap());
+    }
+    let tests = results["tests"].as_array().unwrap();
+    assert!(
+        tests
+            .iter()
+            .any(|t| t["name"] == "chi-square homogeneity" && t["category"] == "marketing" && t["df"] == 6.0)
+    );
+}
+
+#[test]
+fn a_wrong_label_names_file_line_and_suggestion() {
+    let file = fixture("unknown-label.csv");
+    let out = deptshare(&["shares", &file, "--dept-col", "department"]);
+    assert_eq!(out.status.code(), Some(1));
+    let message = stderr(&out);
+    assert!(
+        message.contains(&format!("{file}:3: unknown department `Marketng`")),
+        "{message}"
+    );
+    assert!(message.contains("did you mean `Marketing`?"), "{message}");
+}
+
+#[test]
+fn a_missing_department_column_names_the_file_and_the_columns() {
+    let file = fixture("unknown-label.csv");
+    let out = deptshare(&["shares", &file, "--dept-col", "abteilung"]);
+    assert_eq!(out.status.code(), Some(1));
+    let message = stderr(&out);
+    assert!(
+        message.contains(&file) && message.contains("no column `abteilung`"),
+        "{message}"
+    );
+    assert!(message.contains("respondent, year, department"), "{message}");
+
+    let out = deptshare(&["shares", &fixture("no-department.csv")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no column holds department labels; pass --dept-col"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn empty_and_header_only_files_are_errors() {
+    for (name, expected) in [
+        ("empty.csv", "the file is empty"),
+        ("header-only.csv", "the file has a header but no data rows"),
+    ] {
+        let file = fixture(name);
+        let out = deptshare(&["shares", &file, "--wave", "2020"]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        assert!(
+            stderr(&out).contains(&format!("{file}: {expected}")),
+            "{}",
+            stderr(&out)
+        );
+    }
+    let out = deptshare(&["shares", &fixture("does-not-exist.csv")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("does-not-exist.csv"), "{}", stderr(&out));
+}
+
+#[test]
+fn bad_rows_are_rejected_and_counted_never_dropped() {
+    let out = deptshare(&["shares", &fixture("bad-rows.csv"), "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let ingest = &json(&out)["ingest"];
+    assert_eq!(ingest["rows_read"], 5);
+    assert_eq!(ingest["rows_accepted"], 2);
+    assert_eq!(ingest["rows_rejected"], 3);
+    assert!(
+        stderr(&out).contains("rows read 5, accepted 2, rejected 3"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out_dir = tempfile::tempdir().unwrap();
+    let config = out_dir.path().join("study.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "title = \"t\"\n[[inputs]]\nstudy = \"s\"\ntitle = \"s\"\npath = \"{}\"\n",
+            fixture("bad-rows.csv")
+        ),
+    )
+    .unwrap();
+    let out = deptshare(&[
+        "run",
+        "--config",
+        config.to_str().unwrap(),
+        "--out",
+        out_dir.path().to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rejects = std::fs::read_to_string(out_dir.path().join("rejects.csv")).unwrap();
+    assert!(
+        rejects.contains("bad-rows.csv,3,wave `twenty` is not a whole number"),
+        "{rejects}"
+    );
+    assert!(
+        rejects.contains("bad-rows.csv,4,ragged row: 4 fields where the header has 3"),
+        "{rejects}"
+    );
+    assert!(
+        rejects.contains("bad-rows.csv,5,duplicate respondent `1` in wave 2020"),
+        "{rejects}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let file = fixture("multi.csv");
+    for args in [
+        vec!["shares", file.as_str(), "--ci", "nope"],
+        vec!["shares", file.as_str(), "--level", "95"],
+        vec!["shares", file.as_str(), "--group", "broken"],
+        vec!["frobnicate"],
+    ] {
+        let out = deptshare(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn reproduce_passes_on_the_bundled_study_and_names_a_miss() {
+    let out = deptshare(&["reproduce"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains("reproduced"), "{}", stdout(&out));
+
+    let dir = tempfile::tempdir().unwrap();
+    let published = std::fs::read_to_string(root().join("data/published/econsultancy-2010.csv")).unwrap();
+    let wrong = published.replace(
+        "econsultancy,2010,pr,PR or communications team,21,",
+        "econsultancy,2010,pr,PR or communications team,22,",
+    );
+    assert_ne!(wrong, published);
+    std::fs::write(dir.path().join("published.csv"), wrong).unwrap();
+    let config = std::fs::read_to_string(root().join("data/study.toml"))
+        .unwrap()
+        .replace(
+            "path = \"surveys/",
+            &format!("path = \"{}/data/surveys/", root().display()),
+        )
+        .replace("path = \"published/econsultancy-2010.csv\"", "path = \"published.csv\"");
+    std::fs::write(dir.path().join("study.toml"), config).unwrap();
+    let out = deptshare(&["reproduce", "--config", dir.path().join("study.toml").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let message = stderr(&out);
+    assert!(
+        message.contains("not reproduced: econsultancy 2010 pr published 22%"),
+        "{message}"
+    );
+    assert!(message.contains("published.csv:"), "{message}");
+    assert!(stdout(&out).contains("MISSED"), "{}", stdout(&out));
+}
+
+#[test]
+fn chart_command_writes_svg_and_png() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("bar.svg");
+    let out = deptshare(&[
+        "chart",
+        "bar",
+        &fixture("multi.csv"),
+        "--multi",
+        "--out",
+        svg.to_str().unwrap(),
+        "--title",
+        "Fixture",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read(&svg).unwrap();
+    golden(&root().join("tests/data/golden/bar-multi.svg"), &text);
+    let png = dir.path().join("trend.png");
+    let out = deptshare(&[
+        "chart",
+        "trend",
+        &fixture("multi.csv"),
+        "--multi",
+        "--out",
+        png.to_str().unwrap(),
+        "--lang",
+        "de",
+        "--size",
+        "800x450",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bytes = std::fs::read(&png).unwrap();
+    assert!(bytes.starts_with(b"\x89PNG"));
+    let out = deptshare(&["chart", "bar", &fixture("multi.csv"), "--out", "x.pdf"]);
+    assert_eq!(out.status.code(), Some(2));
+}
