@@ -45,7 +45,11 @@ pub fn chart(args: &ChartArgs) -> anyhow::Result<Outcome> {
             .input
             .files
             .iter()
-            .map(|f| f.display().to_string())
+            // File names only: the same data gives the same chart wherever it sits.
+            .map(|f| {
+                f.file_name()
+                    .map_or_else(|| f.display().to_string(), |n| n.to_string_lossy().into_owned())
+            })
             .collect::<Vec<_>>()
             .join(", "),
     };
