@@ -95,6 +95,21 @@ pub struct InputArgs {
     /// Column with the respondent id (default: respondent, id or responseid when present).
     #[arg(long)]
     pub respondent_col: Option<String>,
+    /// Survey weight column (weighted shares; bad weights are rejected rows).
+    #[arg(long)]
+    pub weight_col: Option<String>,
+    /// Stratum column of a stratified design.
+    #[arg(long)]
+    pub strata_col: Option<String>,
+    /// Primary sampling unit (cluster) column.
+    #[arg(long)]
+    pub psu_col: Option<String>,
+    /// Finite population correction column (population size or sampling fraction per stratum).
+    #[arg(long)]
+    pub fpc_col: Option<String>,
+    /// Segment column: estimates per value as well as overall.
+    #[arg(long)]
+    pub by: Option<String>,
     /// Study name in the output (files given together form one study).
     #[arg(long, default_value = "survey")]
     pub study: String,

@@ -122,6 +122,12 @@ pub struct Input {
     pub wave_col: Option<String>,
     pub dept_col: Option<String>,
     pub respondent_col: Option<String>,
+    pub weight_col: Option<String>,
+    pub strata_col: Option<String>,
+    pub psu_col: Option<String>,
+    pub fpc_col: Option<String>,
+    /// Segment column for estimates by segment.
+    pub by: Option<String>,
 }
 
 fn default_choice() -> Choice {
@@ -211,6 +217,11 @@ impl Study {
                 respondent_col: i.respondent_col.clone(),
                 choice: i.choice,
                 multi_sep: i.multi_sep.clone(),
+                weight_col: i.weight_col.clone(),
+                strata_col: i.strata_col.clone(),
+                psu_col: i.psu_col.clone(),
+                fpc_col: i.fpc_col.clone(),
+                by_col: i.by.clone(),
             })
             .collect()
     }

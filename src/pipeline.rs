@@ -28,6 +28,17 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
     let mut rejects = Vec::new();
     let mut choices = BTreeMap::new();
     for spec in specs {
+        if spec.weight_col.is_some()
+            || spec.strata_col.is_some()
+            || spec.psu_col.is_some()
+            || spec.fpc_col.is_some()
+            || spec.by_col.is_some()
+        {
+            return Err(Error::Invalid(format!(
+                "{}: weights, survey designs and --by segments are not estimated yet (issue 3); drop those options",
+                spec.path.display()
+            )));
+        }
         if let Some(previous) = choices.insert(spec.study.clone(), spec.choice)
             && previous != spec.choice
         {

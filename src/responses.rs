@@ -5,19 +5,18 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::ingest::RawInput;
+use crate::ingest::{RawAnswer, RawInput};
 use crate::taxonomy::Taxonomy;
 
-/// Builds the respondent frame: one row per respondent and named category
-/// (`study, wave, respondent, category, label, weight`); a respondent without an
-/// answer keeps one row with a null category so no-answer counts stay visible.
+/// Builds the respondent frame, one row per respondent and named category:
+/// `study, wave, respondent, category, label, weight, stratum, psu, fpc, segment`.
+/// A respondent without an answer keeps one row with a null category so no-answer counts
+/// stay visible; design columns are null when the input has none.
 pub fn build(inputs: &[RawInput], taxonomy: &Taxonomy) -> Result<DataFrame> {
     let mut rows = Rows::default();
     for (index, input) in inputs.iter().enumerate() {
         check_labels(input, taxonomy)?;
         for answer in &input.answers {
-            // Ids are unique within a file, not across files: key them by file.
-            let respondent = format!("{index}:{}", answer.respondent);
             let mut named: BTreeMap<&str, &str> = BTreeMap::new();
             for label in &answer.labels {
                 if let Some(id) = taxonomy.resolve(label) {
@@ -25,10 +24,10 @@ pub fn build(inputs: &[RawInput], taxonomy: &Taxonomy) -> Result<DataFrame> {
                 }
             }
             if named.is_empty() {
-                rows.push(&input.spec.study, answer.wave, &respondent, None, None);
+                rows.push(index, &input.spec.study, answer, None);
             }
-            for (id, label) in named {
-                rows.push(&input.spec.study, answer.wave, &respondent, Some(id), Some(label));
+            for pair in named {
+                rows.push(index, &input.spec.study, answer, Some(pair));
             }
         }
     }
@@ -64,26 +63,40 @@ struct Rows {
     respondent: Vec<String>,
     category: Vec<Option<String>>,
     label: Vec<Option<String>>,
+    weight: Vec<f64>,
+    stratum: Vec<Option<String>>,
+    psu: Vec<Option<String>>,
+    fpc: Vec<Option<f64>>,
+    segment: Vec<Option<String>>,
 }
 
 impl Rows {
-    fn push(&mut self, study: &str, wave: i32, respondent: &str, category: Option<&str>, label: Option<&str>) {
+    /// One row; ids are unique within a file, not across files, so they are keyed by file.
+    fn push(&mut self, file: usize, study: &str, answer: &RawAnswer, named: Option<(&str, &str)>) {
         self.study.push(study.to_string());
-        self.wave.push(wave);
-        self.respondent.push(respondent.to_string());
-        self.category.push(category.map(str::to_string));
-        self.label.push(label.map(str::to_string));
+        self.wave.push(answer.wave);
+        self.respondent.push(format!("{file}:{}", answer.respondent));
+        self.category.push(named.map(|(id, _)| id.to_string()));
+        self.label.push(named.map(|(_, label)| label.to_string()));
+        self.weight.push(answer.weight);
+        self.stratum.push(answer.stratum.clone());
+        self.psu.push(answer.psu.clone());
+        self.fpc.push(answer.fpc);
+        self.segment.push(answer.segment.clone());
     }
 
     fn into_frame(self) -> Result<DataFrame> {
-        let weight = vec![1.0f64; self.wave.len()];
         df!(
             "study" => self.study,
             "wave" => self.wave,
             "respondent" => self.respondent,
             "category" => self.category,
             "label" => self.label,
-            "weight" => weight,
+            "weight" => self.weight,
+            "stratum" => self.stratum,
+            "psu" => self.psu,
+            "fpc" => self.fpc,
+            "segment" => self.segment,
         )
         .map_err(|e| Error::Invalid(format!("building the respondent frame: {e}")))
     }

@@ -57,6 +57,11 @@ pub fn input_settings(args: &InputArgs) -> anyhow::Result<(Vec<InputSpec>, Estim
             respondent_col: args.respondent_col.clone(),
             choice: if args.multi { Choice::Multi } else { Choice::Single },
             multi_sep: args.multi_sep.clone(),
+            weight_col: args.weight_col.clone(),
+            strata_col: args.strata_col.clone(),
+            psu_col: args.psu_col.clone(),
+            fpc_col: args.fpc_col.clone(),
+            by_col: args.by.clone(),
         })
         .collect();
     let mut groups = vec![Group::communications()];

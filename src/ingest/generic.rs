@@ -105,6 +105,11 @@ struct Columns {
     dept: usize,
     wave: Option<usize>,
     respondent: Option<usize>,
+    weight: Option<usize>,
+    stratum: Option<usize>,
+    psu: Option<usize>,
+    fpc: Option<usize>,
+    segment: Option<usize>,
 }
 
 impl Columns {
@@ -127,10 +132,17 @@ impl Columns {
             Some(name) => Some(find_column(path, headers, name)?),
             None => find_any(headers, RESPONDENT_COLUMNS),
         };
+        let optional = |name: &Option<String>| name.as_ref().map(|n| find_column(path, headers, n)).transpose();
+        let (weight, stratum, psu) = (
+            optional(&spec.weight_col)?,
+            optional(&spec.strata_col)?,
+            optional(&spec.psu_col)?,
+        );
+        let (fpc, segment) = (optional(&spec.fpc_col)?, optional(&spec.by_col)?);
         let dept = match &spec.dept_col {
             Some(name) => find_column(path, headers, name)?,
             None => {
-                let skip = [wave, respondent];
+                let skip = [wave, respondent, weight, stratum, psu, fpc, segment];
                 let (index, score) = detect_department(spec, headers, records, taxonomy, &skip).ok_or_else(|| {
                     Error::NoDepartmentColumn {
                         path: path.to_path_buf(),
@@ -149,7 +161,16 @@ impl Columns {
                 index
             }
         };
-        Ok(Columns { dept, wave, respondent })
+        Ok(Columns {
+            dept,
+            wave,
+            respondent,
+            weight,
+            stratum,
+            psu,
+            fpc,
+            segment,
+        })
     }
 
     fn answer(
@@ -180,12 +201,35 @@ impl Columns {
         if !seen.insert((wave, respondent.clone())) {
             return Err(format!("duplicate respondent `{respondent}` in wave {wave}"));
         }
+        let weight = match self.weight {
+            Some(i) => parse_weight(cell(i))?,
+            None => 1.0,
+        };
+        let text = |i: Option<usize>, what: &str| match i {
+            Some(i) if cell(i).is_empty() => Err(format!("empty {what}")),
+            Some(i) => Ok(Some(cell(i).to_string())),
+            None => Ok(None),
+        };
+        let (stratum, psu, segment) = (
+            text(self.stratum, "stratum")?,
+            text(self.psu, "psu")?,
+            text(self.segment, "segment")?,
+        );
+        let fpc = match self.fpc {
+            Some(i) => Some(parse_fpc(cell(i))?),
+            None => None,
+        };
         let labels = split_labels(cell(self.dept), spec);
         Ok(RawAnswer {
             line,
             respondent,
             wave,
             labels,
+            weight,
+            stratum,
+            psu,
+            fpc,
+            segment,
         })
     }
 }
@@ -193,6 +237,36 @@ impl Columns {
 fn parse_wave(text: &str) -> std::result::Result<i32, String> {
     text.parse::<i32>()
         .map_err(|_| format!("wave `{text}` is not a whole number"))
+}
+
+/// A usable survey weight: finite and above zero (a decimal comma is accepted).
+fn parse_weight(text: &str) -> std::result::Result<f64, String> {
+    match parse_decimal(text) {
+        Some(w) if w.is_finite() && w > 0.0 => Ok(w),
+        Some(w) => Err(format!("weight `{w}` is not above zero")),
+        None if text.is_empty() => Err("missing weight".to_string()),
+        None => Err(format!("weight `{text}` is not a number")),
+    }
+}
+
+/// A finite population correction: a population size (>= 1) or a sampling fraction in (0, 1].
+fn parse_fpc(text: &str) -> std::result::Result<f64, String> {
+    match parse_decimal(text) {
+        Some(f) if f.is_finite() && f > 0.0 => Ok(f),
+        _ => Err(format!("fpc `{text}` is not a positive number")),
+    }
+}
+
+/// Parses `1.5` or German `1,5`.
+pub fn parse_decimal(text: &str) -> Option<f64> {
+    let text = text.trim();
+    text.parse::<f64>().ok().or_else(|| {
+        if text.contains('.') {
+            None
+        } else {
+            text.replacen(',', ".", 1).parse().ok()
+        }
+    })
 }
 
 /// The labels in one department cell; none when the cell means "no answer".

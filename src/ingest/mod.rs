@@ -39,6 +39,14 @@ pub struct InputSpec {
     pub respondent_col: Option<String>,
     pub choice: Choice,
     pub multi_sep: String,
+    /// Survey weight column; rows with a missing, zero, negative or non-numeric weight are rejected.
+    pub weight_col: Option<String>,
+    /// Design columns: strata, primary sampling units, finite population correction.
+    pub strata_col: Option<String>,
+    pub psu_col: Option<String>,
+    pub fpc_col: Option<String>,
+    /// Segment column (`--by`), e.g. company size.
+    pub by_col: Option<String>,
 }
 
 impl InputSpec {
@@ -52,6 +60,11 @@ impl InputSpec {
             respondent_col: None,
             choice: Choice::Single,
             multi_sep: ";".to_string(),
+            weight_col: None,
+            strata_col: None,
+            psu_col: None,
+            fpc_col: None,
+            by_col: None,
         }
     }
 }
@@ -64,6 +77,12 @@ pub struct RawAnswer {
     pub wave: i32,
     /// Raw department labels; empty when the respondent gave no answer.
     pub labels: Vec<String>,
+    /// Survey weight; 1.0 without a weight column.
+    pub weight: f64,
+    pub stratum: Option<String>,
+    pub psu: Option<String>,
+    pub fpc: Option<f64>,
+    pub segment: Option<String>,
 }
 
 /// A data row that was not used, and why.

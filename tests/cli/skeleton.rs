@@ -1,73 +1,10 @@
-//! Runs the real `deptshare` binary in temporary folders: the command-line contract end to end.
-//! Golden files are rewritten only with `DEPTSHARE_UPDATE_GOLDEN=1`.
+//! The walking skeleton end to end: run, shares, trend, chart, reproduce and their errors.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn fixture(name: &str) -> String {
-    root().join("tests/data").join(name).display().to_string()
-}
-
-/// Runs the binary in `dir` with `args`.
-fn deptshare_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_deptshare"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the binary runs")
-}
-
-fn deptshare(args: &[&str]) -> Output {
-    deptshare_in(&root(), args)
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not json ({e}): {}", stdout(out)))
-}
-
-fn estimate<'a>(results: &'a Value, wave: i64, category: &str) -> &'a Value {
-    results["estimates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["wave"] == wave && e["category"] == category)
-        .unwrap_or_else(|| panic!("no estimate for {wave} {category}"))
-}
-
-fn close(value: &Value, expected: f64, tolerance: f64) {
-    let got = value.as_f64().unwrap_or_else(|| panic!("{value} is not a number"));
-    assert!((got - expected).abs() <= tolerance, "{got} != {expected}");
-}
-
-/// Compares with a committed golden file, or rewrites it when DEPTSHARE_UPDATE_GOLDEN is set.
-fn golden(path: &Path, actual: &[u8]) {
-    if std::env::var_os("DEPTSHARE_UPDATE_GOLDEN").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, actual).unwrap();
-        return;
-    }
-    let expected =
-        std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e} (DEPTSHARE_UPDATE_GOLDEN=1 writes it)", path.display()));
-    assert!(
-        expected == actual,
-        "{} differs from the output; rerun with DEPTSHARE_UPDATE_GOLDEN=1 if the change is intended",
-        path.display()
-    );
-}
+use crate::*;
 
 #[test]
 fn run_prints_the_headline_and_writes_every_output() {

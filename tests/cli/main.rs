@@ -1,0 +1,76 @@
+//! The one integration test binary: runs the real `deptshare` executable in temporary folders.
+//! Each area has its own module; this file holds the harness they share.
+//! Golden files are rewritten only with `DEPTSHARE_UPDATE_GOLDEN=1`.
+
+// Panicking is how a test fails.
+#![allow(clippy::unwrap_used)]
+
+mod skeleton;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> String {
+    root().join("tests/data").join(name).display().to_string()
+}
+
+/// Runs the binary in `dir` with `args`.
+pub fn deptshare_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_deptshare"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the binary runs")
+}
+
+pub fn deptshare(args: &[&str]) -> Output {
+    deptshare_in(&root(), args)
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+pub fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not json ({e}): {}", stdout(out)))
+}
+
+pub fn estimate<'a>(results: &'a Value, wave: i64, category: &str) -> &'a Value {
+    results["estimates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["wave"] == wave && e["category"] == category)
+        .unwrap_or_else(|| panic!("no estimate for {wave} {category}"))
+}
+
+pub fn close(value: &Value, expected: f64, tolerance: f64) {
+    let got = value.as_f64().unwrap_or_else(|| panic!("{value} is not a number"));
+    assert!((got - expected).abs() <= tolerance, "{got} != {expected}");
+}
+
+/// Compares with a committed golden file, or rewrites it when DEPTSHARE_UPDATE_GOLDEN is set.
+pub fn golden(path: &Path, actual: &[u8]) {
+    if std::env::var_os("DEPTSHARE_UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, actual).unwrap();
+        return;
+    }
+    let expected =
+        std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e} (DEPTSHARE_UPDATE_GOLDEN=1 writes it)", path.display()));
+    assert!(
+        expected == actual,
+        "{} differs from the output; rerun with DEPTSHARE_UPDATE_GOLDEN=1 if the change is intended",
+        path.display()
+    );
+}
