@@ -59,10 +59,31 @@ pub enum ReproduceFormat {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatIn {
-    /// Detect from the file (currently: respondent-level CSV).
+    /// Detect from the file.
     Auto,
     /// Respondent-level CSV, one row per respondent.
     Generic,
+    /// Published table: wave, category, share|percent[, n].
+    Aggregate,
+    Qualtrics,
+    Surveymonkey,
+    Limesurvey,
+    GoogleForms,
+}
+
+impl From<FormatIn> for crate::ingest::InputFormat {
+    fn from(format: FormatIn) -> Self {
+        use crate::ingest::InputFormat as F;
+        match format {
+            FormatIn::Auto => F::Auto,
+            FormatIn::Generic => F::Generic,
+            FormatIn::Aggregate => F::Aggregate,
+            FormatIn::Qualtrics => F::Qualtrics,
+            FormatIn::Surveymonkey => F::Surveymonkey,
+            FormatIn::Limesurvey => F::Limesurvey,
+            FormatIn::GoogleForms => F::GoogleForms,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::ingest::{Choice, InputSpec};
+use crate::ingest::{Choice, InputFormat, InputSpec};
 use crate::stats::{CiMethod, Group};
 use crate::taxonomy::Taxonomy;
 
@@ -114,6 +114,8 @@ pub struct Input {
     #[serde(default)]
     pub source: String,
     pub path: PathBuf,
+    #[serde(default = "default_format")]
+    pub format: InputFormat,
     #[serde(default = "default_choice")]
     pub choice: Choice,
     #[serde(default = "default_sep")]
@@ -128,6 +130,10 @@ pub struct Input {
     pub fpc_col: Option<String>,
     /// Segment column for estimates by segment.
     pub by: Option<String>,
+}
+
+fn default_format() -> InputFormat {
+    InputFormat::Auto
 }
 
 fn default_choice() -> Choice {
@@ -210,6 +216,7 @@ impl Study {
             .iter()
             .map(|i| InputSpec {
                 path: i.path.clone(),
+                format: i.format,
                 study: i.study.clone(),
                 dept_col: i.dept_col.clone(),
                 wave_col: i.wave_col.clone(),

@@ -1,6 +1,10 @@
 //! Estimates to chart specs: which bars and lines, in which words, for one study and language.
 
-use crate::chart::{Bar, BarChart, Lang, TrendChart, TrendPoint, TrendSeries, format_percent};
+use crate::chart::{Bar, BarChart, Chart, Lang, Style, TrendChart, TrendPoint, TrendSeries, format_percent};
+use crate::chart::{render_png, render_svg};
+use crate::config::Study;
+use crate::pipeline::Analysis;
+use crate::report::OutputFile;
 use crate::stats::{Estimate, Group, Kind};
 use crate::taxonomy::Taxonomy;
 
@@ -144,4 +148,73 @@ fn source_line(text: &StudyText, e: &Estimate, lang: Lang) -> String {
             text.source, e.wave, e.method
         ),
     }
+}
+
+fn chart_style(study: &Study) -> anyhow::Result<Style> {
+    let config = |what: &str, e: String| anyhow::anyhow!("{}: [charts] {what}: {e}", study.file.display());
+    Ok(Style {
+        theme: study
+            .raw
+            .charts
+            .theme
+            .parse()
+            .map_err(|e| config("theme", format!("{e}")))?,
+        lang: Lang::En,
+        size: study
+            .raw
+            .charts
+            .size
+            .parse()
+            .map_err(|e| config("size", format!("{e}")))?,
+    })
+}
+
+/// Bar chart of each study's latest wave and, with two or more waves, its trend; SVG and PNG per language.
+pub fn study_charts(study: &Study, analysis: &Analysis) -> anyhow::Result<Vec<OutputFile>> {
+    let base = chart_style(study)?;
+    let group = study.groups.first();
+    let mut files = Vec::new();
+    for id in analysis.studies() {
+        let input = study.input_for(id);
+        let text = StudyText {
+            title: input.map_or(id.to_string(), |i| i.title.clone()),
+            question: input.map_or(String::new(), |i| i.question.clone()),
+            source: input.map_or(String::new(), |i| i.source.clone()),
+        };
+        let all: Vec<_> = analysis
+            .estimates
+            .iter()
+            .filter(|e| e.study == id && e.segment.is_none())
+            .collect();
+        let waves: std::collections::BTreeSet<i32> = all.iter().map(|e| e.wave).collect();
+        for lang_name in &study.raw.charts.langs {
+            let lang: Lang = lang_name
+                .parse()
+                .map_err(|e| anyhow::anyhow!("{}: [charts] langs: {e}", study.file.display()))?;
+            let style = Style { lang, ..base.clone() };
+            let mut charts = Vec::new();
+            charts.extend(
+                bar_chart(&analysis.latest(id), &text, group, &study.taxonomy, lang).map(|c| ("bar", Chart::Bar(c))),
+            );
+            if waves.len() >= 2 {
+                let lines: Vec<_> = all
+                    .iter()
+                    .copied()
+                    .filter(|e| e.kind == Kind::Department || Some(&e.category) == group.map(|g| &g.name))
+                    .collect();
+                charts.extend(
+                    trend_chart(&lines, &text, group, &study.taxonomy, lang).map(|c| ("trend", Chart::Trend(c))),
+                );
+            }
+            for (kind, chart) in charts {
+                let stem = format!("charts/{id}-{kind}.{lang_name}");
+                files.push(OutputFile::new(
+                    format!("{stem}.svg"),
+                    render_svg(&chart, &style)?.into_bytes(),
+                ));
+                files.push(OutputFile::new(format!("{stem}.png"), render_png(&chart, &style)?));
+            }
+        }
+    }
+    Ok(files)
 }

@@ -50,7 +50,7 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
                 previous.as_str()
             )));
         }
-        let input = ingest::generic::read(spec, taxonomy)?;
+        let input = ingest::read(spec, taxonomy)?;
         summary.add(&input.summary);
         rejects.extend(input.rejects.iter().cloned());
         inputs.push(input);

@@ -50,6 +50,7 @@ pub fn input_settings(args: &InputArgs) -> anyhow::Result<(Vec<InputSpec>, Estim
         .iter()
         .map(|path| InputSpec {
             path: path.clone(),
+            format: args.format_in.into(),
             study: args.study.clone(),
             dept_col: args.dept_col.clone(),
             wave_col: args.wave_col.clone(),

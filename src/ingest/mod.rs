@@ -28,10 +28,52 @@ impl Choice {
     }
 }
 
+/// The shape of an input file; `Auto` detects it from the bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InputFormat {
+    Auto,
+    /// Respondent-level CSV, one row per respondent.
+    Generic,
+    /// A published table (`wave, category, share|percent[, n]`); read by `pipeline`, not here.
+    Aggregate,
+    Qualtrics,
+    Surveymonkey,
+    Limesurvey,
+    GoogleForms,
+}
+
+impl InputFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputFormat::Auto => "auto",
+            InputFormat::Generic => "generic",
+            InputFormat::Aggregate => "aggregate",
+            InputFormat::Qualtrics => "qualtrics",
+            InputFormat::Surveymonkey => "surveymonkey",
+            InputFormat::Limesurvey => "limesurvey",
+            InputFormat::GoogleForms => "google-forms",
+        }
+    }
+}
+
+/// Reads one respondent-level file in the format the spec names (or the detected one).
+pub fn read(spec: &InputSpec, taxonomy: &crate::taxonomy::Taxonomy) -> Result<RawInput> {
+    match spec.format {
+        InputFormat::Auto | InputFormat::Generic => generic::read(spec, taxonomy),
+        other => Err(Error::Invalid(format!(
+            "{}: the {} reader is not written yet; export the data as a plain CSV with one row per respondent",
+            spec.path.display(),
+            other.as_str()
+        ))),
+    }
+}
+
 /// What to read from one respondent-level file and how.
 #[derive(Debug, Clone)]
 pub struct InputSpec {
     pub path: PathBuf,
+    pub format: InputFormat,
     pub study: String,
     pub dept_col: Option<String>,
     pub wave_col: Option<String>,
@@ -53,6 +95,7 @@ impl InputSpec {
     pub fn new(path: impl Into<PathBuf>) -> Self {
         InputSpec {
             path: path.into(),
+            format: InputFormat::Auto,
             study: String::new(),
             dept_col: None,
             wave_col: None,
