@@ -29,6 +29,12 @@ pub enum Command {
     Chart(ChartArgs),
     /// Check that the published figures still come out of the data (exit 1 when one does not).
     Reproduce(ReproduceArgs),
+    /// Show what a survey export holds: format, encoding, questions, the department question and its labels.
+    Inspect(InspectArgs),
+    /// The yearly report (report.html and report.md with charts) for one wave, the latest by default.
+    Report(ReportArgs),
+    /// Respondent rows that reproduce a published single-choice table (largest-remainder counts).
+    Reconstruct(ReconstructArgs),
 }
 
 #[derive(Debug, Args)]
@@ -42,6 +48,14 @@ pub struct RunArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Survey export (Qualtrics, SurveyMonkey, LimeSurvey, Google Forms or plain CSV).
+    pub file: PathBuf,
+    #[arg(long, value_enum, default_value_t = FormatIn::Auto)]
+    pub format_in: FormatIn,
+}
+
+#[derive(Debug, Args)]
 pub struct ReproduceArgs {
     /// Study config (TOML).
     #[arg(long, default_value = "data/study.toml")]
@@ -49,6 +63,31 @@ pub struct ReproduceArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReproduceFormat::Table)]
     pub format: ReproduceFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Study config (TOML).
+    #[arg(long, default_value = "data/study.toml")]
+    pub config: PathBuf,
+    /// Wave to report (default: each study's latest).
+    #[arg(long, value_name = "YEAR")]
+    pub wave: Option<i32>,
+    /// Output folder.
+    #[arg(long, default_value = "out")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ReconstructArgs {
+    /// Published table: wave, category, percent|share|count[, n, study].
+    pub table: PathBuf,
+    /// Output CSV.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// n to assume where the table publishes none (the file header says it was assumed).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub n: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -140,12 +179,21 @@ pub struct InputArgs {
     /// Separator between labels in a multiple-choice cell.
     #[arg(long, default_value = ";", requires = "multi")]
     pub multi_sep: String,
+    /// Keep unfinished responses (Qualtrics Finished = 0, LimeSurvey without submitdate) in the base.
+    #[arg(long)]
+    pub include_incomplete: bool,
+    /// Treat any rejected row as an error (exit 1, naming file and line).
+    #[arg(long)]
+    pub strict: bool,
     /// Group of categories, NAME=a,b (repeatable); communications=marketing,pr is always on unless redefined.
     #[arg(long = "group", value_name = "NAME=a,b")]
     pub groups: Vec<String>,
-    /// Interval method.
-    #[arg(long, default_value = "wilson", value_parser = parse_ci, long_help = ci_help())]
-    pub ci: CiMethod,
+    /// Interval method (default: wilson without weights or design, logit with them).
+    #[arg(long, value_parser = parse_ci, long_help = ci_help())]
+    pub ci: Option<CiMethod>,
+    /// Strata with a single PSU: fail (R's default) or adjust (R's survey.lonely.psu = "adjust").
+    #[arg(long, default_value = "fail", value_parser = parse_lonely_psu)]
+    pub lonely_psu: crate::stats::LonelyPsu,
     /// Confidence level, between 0 and 1.
     #[arg(long, default_value_t = 0.95, value_parser = parse_level)]
     pub level: f64,
@@ -162,10 +210,18 @@ pub struct SharesArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ChartKind {
-    /// One wave: bars sorted by share with interval whiskers and the group marked.
+    /// One wave (--chart-wave, default the latest): bars sorted by share, interval whiskers, the group marked.
     Bar,
-    /// Shares over waves, one line per category.
+    /// Shares over waves: the group and the top departments (or --categories), interval bands.
     Trend,
+    /// 100 % stacked bars per wave (single-choice questions only).
+    Stacked,
+    /// Dumbbell chart between two waves (--from, --to; default the last two), Holm-significant changes marked.
+    Change,
+    /// Small multiples of the bar chart, one per value of the --by segment column.
+    Segments,
+    /// Published figures (FILE... are tables like data/published/*.csv), one panel per study and year.
+    Published,
 }
 
 #[derive(Debug, Args)]
@@ -177,8 +233,10 @@ pub struct ChartArgs {
     /// Output file; .svg or .png.
     #[arg(long)]
     pub out: PathBuf,
-    #[arg(long, default_value = "light", value_parser = ["light", "dark"])]
+    /// Colours; print is grey-safe (dash patterns and direct labels).
+    #[arg(long, default_value = "light", value_parser = ["light", "dark", "print"])]
     pub theme: String,
+    /// Language of titles, axes, category names and numbers.
     #[arg(long, default_value = "en", value_parser = ["en", "de"])]
     pub lang: String,
     /// Size in pixels, WIDTHxHEIGHT.
@@ -187,12 +245,32 @@ pub struct ChartArgs {
     /// Title (default: from the data).
     #[arg(long)]
     pub title: Option<String>,
-    /// Wave for a bar chart (default: the latest).
+    /// Question text under the title (default: a description of the shares).
+    #[arg(long)]
+    pub question: Option<String>,
+    /// Leave the source line (study, wave, n, interval method) off the chart.
+    #[arg(long)]
+    pub no_source: bool,
+    /// Wave drawn by bar and segments (default: the latest). `--wave` is the input option that
+    /// sets the survey year of every row, so the chart's wave has its own name.
     #[arg(long = "chart-wave", value_name = "YEAR")]
     pub chart_wave: Option<i32>,
+    /// Categories of a trend chart, by id (the group's name allowed), comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "ID,ID")]
+    pub categories: Option<Vec<String>>,
+    /// Earlier wave of a change chart (default: the one before --to).
+    #[arg(long, value_name = "YEAR")]
+    pub from: Option<i32>,
+    /// Later wave of a change chart (default: the latest).
+    #[arg(long, value_name = "YEAR")]
+    pub to: Option<i32>,
 }
 
 fn parse_ci(text: &str) -> Result<CiMethod, String> {
+    text.parse()
+}
+
+fn parse_lonely_psu(text: &str) -> Result<crate::stats::LonelyPsu, String> {
     text.parse()
 }
 
@@ -204,7 +282,10 @@ fn parse_level(text: &str) -> Result<f64, String> {
 }
 
 fn ci_help() -> String {
-    let mut help = String::from("Interval method:\n");
+    let mut help = String::from(
+        "Interval method (default: wilson without weights or design, logit with them; under weights or a \
+         design the binomial methods use the effective sample size):\n",
+    );
     for method in CiMethod::ALL {
         help.push_str(&format!("  {:<16} {}\n", method.as_str(), method.describe()));
     }

@@ -130,6 +130,12 @@ pub struct Input {
     pub fpc_col: Option<String>,
     /// Segment column for estimates by segment.
     pub by: Option<String>,
+    /// Keep unfinished responses in the base.
+    #[serde(default)]
+    pub include_incomplete: bool,
+    /// Any rejected row is an error.
+    #[serde(default)]
+    pub strict: bool,
 }
 
 fn default_format() -> InputFormat {
@@ -229,8 +235,21 @@ impl Study {
                 psu_col: i.psu_col.clone(),
                 fpc_col: i.fpc_col.clone(),
                 by_col: i.by.clone(),
+                include_incomplete: i.include_incomplete,
+                strict: i.strict,
             })
             .collect()
+    }
+
+    /// Study ids in the order the config first names them.
+    pub fn study_ids(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = Vec::new();
+        for input in &self.raw.inputs {
+            if !ids.contains(&input.study.as_str()) {
+                ids.push(&input.study);
+            }
+        }
+        ids
     }
 
     /// The first input of a study (title, question, source).

@@ -35,6 +35,12 @@ pub enum Error {
         suggestion: Option<String>,
         more: usize,
     },
+    #[error("{}:{line}: not a CSV text file (binary data); export the survey as CSV", path.display())]
+    NotText { path: PathBuf, line: u64 },
+    #[error("{}:{line}: rejected row (--strict): {reason}", path.display())]
+    Strict { path: PathBuf, line: u64, reason: String },
+    #[error("{}: {reason}", path.display())]
+    Question { path: PathBuf, reason: String },
     #[error("{}: {reason}", path.display())]
     Config { path: PathBuf, reason: String },
     #[error("{0}")]

@@ -1,12 +1,18 @@
-//! Estimates to chart specs: which bars and lines, in which words, for one study and language.
+//! Estimates to chart specs: which bars, lines and panels, in which words, for one study and language.
 
-use crate::chart::{Bar, BarChart, Chart, Lang, Style, TrendChart, TrendPoint, TrendSeries, format_percent};
-use crate::chart::{render_png, render_svg};
-use crate::config::Study;
-use crate::pipeline::Analysis;
-use crate::report::OutputFile;
+mod change;
+mod panels;
+mod study;
+mod trend;
+
+use crate::chart::{Bar, BarChart, Lang, format_percent};
 use crate::stats::{Estimate, Group, Kind};
 use crate::taxonomy::Taxonomy;
+
+pub use change::{change_chart, change_waves, stacked_chart};
+pub use panels::{published_chart, segments_chart};
+pub use study::study_charts;
+pub use trend::{TOP_LINES, trend_chart};
 
 /// The words around a chart that come from the study rather than the numbers.
 #[derive(Debug, Clone, Default)]
@@ -14,9 +20,11 @@ pub struct StudyText {
     pub title: String,
     pub question: String,
     pub source: String,
+    /// Leave the source line off the chart (`--no-source`).
+    pub hide_source: bool,
 }
 
-fn lang_id(lang: Lang) -> &'static str {
+pub(crate) fn lang_id(lang: Lang) -> &'static str {
     match lang {
         Lang::En => "en",
         Lang::De => "de",
@@ -33,6 +41,34 @@ pub fn group_label(group: &Group, taxonomy: &Taxonomy, lang: Lang) -> String {
         .join(" + ")
 }
 
+/// "Marketing + PR = 56 %" from the group's estimate among `rows`.
+fn group_note(rows: &[&Estimate], group: Option<&Group>, taxonomy: &Taxonomy, lang: Lang) -> Option<String> {
+    let g = group?;
+    let estimate = rows.iter().find(|e| e.kind == Kind::Group && e.category == g.name)?;
+    Some(format!(
+        "{} = {}",
+        group_label(g, taxonomy, lang),
+        format_percent(estimate.share, 0, lang)
+    ))
+}
+
+/// Department bars of `rows`, the group's members highlighted.
+fn department_bars(rows: &[&Estimate], group: Option<&Group>, taxonomy: &Taxonomy, lang: Lang) -> Vec<Bar> {
+    rows.iter()
+        .filter(|e| e.kind == Kind::Department)
+        .map(|e| Bar {
+            label: taxonomy.display(&e.category, lang_id(lang)).to_string(),
+            share: e.share,
+            interval: e.ci_low.zip(e.ci_high),
+            highlight: is_member(group, &e.category),
+        })
+        .collect()
+}
+
+fn is_member(group: Option<&Group>, id: &str) -> bool {
+    group.is_some_and(|g| g.members.iter().any(|m| m == id))
+}
+
 /// Bar chart of one wave of one study: departments as bars, the first group's members highlighted.
 pub fn bar_chart(
     wave: &[&Estimate],
@@ -42,179 +78,106 @@ pub fn bar_chart(
     lang: Lang,
 ) -> Option<BarChart> {
     let first = wave.first()?;
-    let member = |id: &str| group.is_some_and(|g| g.members.iter().any(|m| m == id));
-    let bars = wave
-        .iter()
-        .filter(|e| e.kind == Kind::Department)
-        .map(|e| Bar {
-            label: taxonomy.display(&e.category, lang_id(lang)).to_string(),
-            share: e.share,
-            interval: e.ci_low.zip(e.ci_high),
-            highlight: member(&e.category),
-        })
-        .collect();
-    let group_note = group.and_then(|g| {
-        let estimate = wave.iter().find(|e| e.kind == Kind::Group && e.category == g.name)?;
-        Some(format!(
-            "{} = {}",
-            group_label(g, taxonomy, lang),
-            format_percent(estimate.share, 0, lang)
-        ))
-    });
     Some(BarChart {
-        title: title(text, lang, Some(first.wave)),
+        title: title(text, lang, &first.wave.to_string()),
         subtitle: subtitle(text, lang),
         source: source_line(text, first, lang),
-        bars,
-        group_note,
+        bars: department_bars(wave, group, taxonomy, lang),
+        group_note: group_note(wave, group, taxonomy, lang),
     })
 }
 
-/// Trend chart of one study: a line per department and one for the first group.
-pub fn trend_chart(
-    study: &[&Estimate],
-    text: &StudyText,
-    group: Option<&Group>,
-    taxonomy: &Taxonomy,
-    lang: Lang,
-) -> Option<TrendChart> {
-    let last = study.iter().max_by_key(|e| e.wave)?;
-    let mut series: Vec<TrendSeries> = Vec::new();
-    for e in study {
-        let (label, highlight) = match e.kind {
-            Kind::Department => (
-                taxonomy.display(&e.category, lang_id(lang)).to_string(),
-                group.is_some_and(|g| g.members.contains(&e.category)),
-            ),
-            Kind::Group if group.is_some_and(|g| g.name == e.category) => {
-                (group.map(|g| group_label(g, taxonomy, lang)).unwrap_or_default(), true)
-            }
-            Kind::Group => continue,
-        };
-        let point = TrendPoint {
-            wave: e.wave,
-            share: e.share,
-            interval: e.ci_low.zip(e.ci_high),
-        };
-        match series.iter_mut().find(|s| s.label == label) {
-            Some(s) => s.points.push(point),
-            None => series.push(TrendSeries {
-                label,
-                points: vec![point],
-                highlight,
-            }),
-        }
-    }
-    for s in &mut series {
-        s.points.sort_by_key(|p| p.wave);
-    }
-    Some(TrendChart {
-        title: title(text, lang, None),
-        subtitle: subtitle(text, lang),
-        source: source_line(text, last, lang),
-        series,
-    })
+/// "Which department drives social media? Study, 2010".
+pub(crate) fn title(text: &StudyText, lang: Lang, when: &str) -> String {
+    let lead = lang.pick(
+        "Which department drives social media?",
+        "Welche Abteilung treibt Social Media?",
+    );
+    format!("{lead} {}, {when}", text.title)
 }
 
-fn title(text: &StudyText, lang: Lang, wave: Option<i32>) -> String {
-    let lead = match lang {
-        Lang::En => "Which department drives social media?",
-        Lang::De => "Welche Abteilung treibt Social Media?",
-    };
-    match wave {
-        Some(w) => format!("{lead} ({}, {w})", text.title),
-        None => format!("{lead} ({})", text.title),
-    }
-}
-
-fn subtitle(text: &StudyText, lang: Lang) -> String {
+pub(crate) fn subtitle(text: &StudyText, lang: Lang) -> String {
     match (text.question.is_empty(), lang) {
         (false, _) => text.question.clone(),
-        (true, Lang::En) => "Share of companies naming each department".into(),
-        (true, Lang::De) => "Anteil der Unternehmen je Abteilung".into(),
+        (true, Lang::En) => "Share of respondents naming each department".into(),
+        (true, Lang::De) => "Anteil der Befragten je Abteilung".into(),
     }
 }
 
-fn source_line(text: &StudyText, e: &Estimate, lang: Lang) -> String {
-    let n = e.n.map_or_else(|| "n unknown".to_string(), |n| format!("n = {n}"));
+/// "Source: …; wave 2010, n = 100; single choice; 95% wilson intervals", or nothing with `--no-source`.
+pub(crate) fn source_line(text: &StudyText, e: &Estimate, lang: Lang) -> String {
+    if text.hide_source {
+        return String::new();
+    }
+    let n = e.n.map_or_else(
+        || lang.pick("n unknown", "n unbekannt").to_string(),
+        |n| format!("n = {n}"),
+    );
     let level = format_percent(e.level, 0, lang);
+    let intervals = if e.ci_low.is_none() {
+        lang.pick(
+            "no intervals (n not published)",
+            "keine Intervalle (n nicht veröffentlicht)",
+        )
+        .to_string()
+    } else {
+        match lang {
+            Lang::En => format!("{level} {} intervals", e.method),
+            Lang::De => format!("{level}-Intervalle ({})", e.method),
+        }
+    };
+    let choice = match (e.choice.as_str(), lang) {
+        ("multi", Lang::En) => "multiple choice",
+        ("multi", Lang::De) => "Mehrfachauswahl",
+        (_, Lang::En) => "single choice",
+        (_, Lang::De) => "Einfachauswahl",
+    };
     match lang {
         Lang::En => format!(
-            "Source: {}; wave {}, {n}; {level} {} intervals; deptshare",
-            text.source, e.wave, e.method
+            "Source: {}; wave {}, {n}; {choice}; {intervals}; deptshare",
+            text.source, e.wave
         ),
         Lang::De => format!(
-            "Quelle: {}; Welle {}, {n}; {level}-Intervalle ({}); deptshare",
-            text.source, e.wave, e.method
+            "Quelle: {}; Welle {}, {n}; {choice}; {intervals}; deptshare",
+            text.source, e.wave
         ),
     }
 }
 
-fn chart_style(study: &Study) -> anyhow::Result<Style> {
-    let config = |what: &str, e: String| anyhow::anyhow!("{}: [charts] {what}: {e}", study.file.display());
-    Ok(Style {
-        theme: study
-            .raw
-            .charts
-            .theme
-            .parse()
-            .map_err(|e| config("theme", format!("{e}")))?,
-        lang: Lang::En,
-        size: study
-            .raw
-            .charts
-            .size
-            .parse()
-            .map_err(|e| config("size", format!("{e}")))?,
-    })
-}
+#[cfg(test)]
+pub(crate) mod test_rows;
 
-/// Bar chart of each study's latest wave and, with two or more waves, its trend; SVG and PNG per language.
-pub fn study_charts(study: &Study, analysis: &Analysis) -> anyhow::Result<Vec<OutputFile>> {
-    let base = chart_style(study)?;
-    let group = study.groups.first();
-    let mut files = Vec::new();
-    for id in analysis.studies() {
-        let input = study.input_for(id);
-        let text = StudyText {
-            title: input.map_or(id.to_string(), |i| i.title.clone()),
-            question: input.map_or(String::new(), |i| i.question.clone()),
-            source: input.map_or(String::new(), |i| i.source.clone()),
+#[cfg(test)]
+mod tests {
+    use super::test_rows::*;
+    use super::*;
+
+    #[test]
+    fn bar_marks_the_group_and_says_where_the_numbers_come_from() {
+        let rows = study_rows(&[2010], 9);
+        let refs: Vec<&Estimate> = rows.iter().collect();
+        let tax = Taxonomy::builtin();
+        let g = Group::communications();
+        let chart = bar_chart(&refs, &text(), Some(&g), &tax, Lang::De).unwrap();
+        assert_eq!(chart.bars.len(), 9);
+        assert!(
+            chart
+                .bars
+                .iter()
+                .any(|b| b.label == "PR / Öffentlichkeitsarbeit" && b.highlight)
+        );
+        assert!(chart.bars.iter().any(|b| b.label == "Vertrieb" && !b.highlight));
+        let note = chart.group_note.unwrap();
+        assert!(note.starts_with("Marketing + PR / Öffentlichkeitsarbeit = "), "{note}");
+        assert!(
+            chart.source.contains("Welle 2010, n = 400; Einfachauswahl"),
+            "{}",
+            chart.source
+        );
+        let hidden = StudyText {
+            hide_source: true,
+            ..text()
         };
-        let all: Vec<_> = analysis
-            .estimates
-            .iter()
-            .filter(|e| e.study == id && e.segment.is_none())
-            .collect();
-        let waves: std::collections::BTreeSet<i32> = all.iter().map(|e| e.wave).collect();
-        for lang_name in &study.raw.charts.langs {
-            let lang: Lang = lang_name
-                .parse()
-                .map_err(|e| anyhow::anyhow!("{}: [charts] langs: {e}", study.file.display()))?;
-            let style = Style { lang, ..base.clone() };
-            let mut charts = Vec::new();
-            charts.extend(
-                bar_chart(&analysis.latest(id), &text, group, &study.taxonomy, lang).map(|c| ("bar", Chart::Bar(c))),
-            );
-            if waves.len() >= 2 {
-                let lines: Vec<_> = all
-                    .iter()
-                    .copied()
-                    .filter(|e| e.kind == Kind::Department || Some(&e.category) == group.map(|g| &g.name))
-                    .collect();
-                charts.extend(
-                    trend_chart(&lines, &text, group, &study.taxonomy, lang).map(|c| ("trend", Chart::Trend(c))),
-                );
-            }
-            for (kind, chart) in charts {
-                let stem = format!("charts/{id}-{kind}.{lang_name}");
-                files.push(OutputFile::new(
-                    format!("{stem}.svg"),
-                    render_svg(&chart, &style)?.into_bytes(),
-                ));
-                files.push(OutputFile::new(format!("{stem}.png"), render_png(&chart, &style)?));
-            }
-        }
+        assert_eq!(bar_chart(&refs, &hidden, Some(&g), &tax, Lang::En).unwrap().source, "");
     }
-    Ok(files)
 }

@@ -3,6 +3,7 @@
 //! The stages run one way: ingest -> taxonomy (normalize) -> stats (estimate) -> trend (compare)
 //! -> chart (render) -> report / reproduce. `commands` wires them for the command line.
 
+pub mod aggregate;
 pub mod chart;
 pub mod cli;
 pub mod commands;
@@ -12,6 +13,7 @@ pub mod error;
 pub mod figures;
 pub mod ingest;
 pub mod pipeline;
+pub mod reconstruct;
 pub mod report;
 pub mod reproduce;
 pub mod responses;

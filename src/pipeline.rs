@@ -2,10 +2,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::aggregate;
 use crate::error::{Error, Result};
-use crate::ingest::{self, Choice, IngestSummary, InputSpec, RawInput, Reject};
+use crate::ingest::{self, Choice, IngestSummary, InputFormat, InputSpec, RawInput, Reject};
 use crate::responses;
-use crate::stats::{self, Estimate, EstimateSettings};
+use crate::stats::{self, DesignSpec, Estimate, EstimateSettings};
 use crate::taxonomy::Taxonomy;
 use crate::trend::{self, Trend};
 
@@ -18,6 +19,8 @@ pub struct Analysis {
     pub choices: BTreeMap<String, Choice>,
     pub estimates: Vec<Estimate>,
     pub trend: Trend,
+    /// Problems worth a reader's attention that did not stop the run (e.g. an inconsistent published share).
+    pub warnings: Vec<String>,
 }
 
 /// Runs read -> normalize -> estimate -> compare. A study read as single choice in one file and
@@ -27,37 +30,45 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
     let mut summary = IngestSummary::default();
     let mut rejects = Vec::new();
     let mut choices = BTreeMap::new();
-    for spec in specs {
-        if spec.weight_col.is_some()
-            || spec.strata_col.is_some()
-            || spec.psu_col.is_some()
-            || spec.fpc_col.is_some()
-            || spec.by_col.is_some()
-        {
-            return Err(Error::Invalid(format!(
-                "{}: weights, survey designs and --by segments are not estimated yet (issue 3); drop those options",
-                spec.path.display()
-            )));
+    let mut published = aggregate::AggregateInput::default();
+    let mut designs = BTreeMap::new();
+    for spec in specs.iter().filter(|s| s.format == InputFormat::Aggregate) {
+        let table = aggregate::read(spec, taxonomy, settings)?;
+        summary.add(&table.summary);
+        rejects.extend(table.rejects);
+        published.warnings.extend(table.warnings);
+        published.estimates.extend(table.estimates);
+        for (study, choice) in table.choices {
+            check_choice(&mut choices, spec, &study, choice)?;
         }
-        if let Some(previous) = choices.insert(spec.study.clone(), spec.choice)
-            && previous != spec.choice
-        {
-            return Err(Error::Invalid(format!(
-                "{}: study `{}` is read as {} choice here but as {} choice in another input",
-                spec.path.display(),
-                spec.study,
-                spec.choice.as_str(),
-                previous.as_str()
-            )));
-        }
+    }
+    for spec in specs.iter().filter(|s| s.format != InputFormat::Aggregate) {
+        let design = designs.entry(spec.study.clone()).or_insert_with(DesignSpec::default);
+        *design = design.union(design_of(spec)?);
+        check_choice(&mut choices, spec, &spec.study, spec.choice)?;
         let input = ingest::read(spec, taxonomy)?;
         summary.add(&input.summary);
         rejects.extend(input.rejects.iter().cloned());
         inputs.push(input);
     }
     let frame = responses::build(&inputs, taxonomy)?;
-    let estimates = stats::estimate(&frame, &choices, settings, taxonomy)?;
-    let trend = trend::compare(&estimates, settings.level);
+    let estimation = stats::estimate(&frame, &choices, &designs, settings, taxonomy)?;
+    let mut estimates = estimation.estimates;
+    estimates.extend(published.estimates);
+    estimates.sort_by(|a, b| {
+        let key = |e: &Estimate| {
+            (
+                e.study.clone(),
+                e.wave,
+                e.segment.clone(),
+                e.kind,
+                taxonomy.rank(&e.category),
+                e.category.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    let trend = trend::compare_with(&estimates, &estimation.wave_tests, settings.level);
     rejects.sort();
     Ok(Analysis {
         inputs,
@@ -66,7 +77,38 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
         choices,
         estimates,
         trend,
+        warnings: published.warnings,
     })
+}
+
+/// The design columns one input names. R derives weights from an fpc when none are given; rather
+/// than guess, an fpc needs explicit weights.
+fn design_of(spec: &InputSpec) -> Result<DesignSpec> {
+    let design = DesignSpec {
+        weights: spec.weight_col.is_some(),
+        strata: spec.strata_col.is_some(),
+        clusters: spec.psu_col.is_some(),
+        fpc: spec.fpc_col.is_some(),
+    };
+    if design.fpc && !design.weights {
+        return Err(Error::Invalid(format!(
+            "{}: --fpc-col needs --weight-col: give the sampling weights explicitly",
+            spec.path.display()
+        )));
+    }
+    Ok(design)
+}
+
+fn check_choice(choices: &mut BTreeMap<String, Choice>, spec: &InputSpec, study: &str, choice: Choice) -> Result<()> {
+    match choices.insert(study.to_string(), choice) {
+        Some(previous) if previous != choice => Err(Error::Invalid(format!(
+            "{}: study `{study}` is read as {} choice here but as {} choice in another input",
+            spec.path.display(),
+            choice.as_str(),
+            previous.as_str()
+        ))),
+        _ => Ok(()),
+    }
 }
 
 impl Analysis {
@@ -78,10 +120,17 @@ impl Analysis {
     /// The one-line ingest account printed on stderr.
     pub fn summary_line(&self) -> String {
         let s = &self.summary;
-        format!(
+        let mut line = format!(
             "rows read {}, accepted {}, rejected {}, no answer {} (not in the base)",
             s.rows_read, s.rows_accepted, s.rows_rejected, s.no_answer
-        )
+        );
+        if s.incomplete > 0 {
+            line.push_str(&format!(
+                "; {} of the rejected rows are unfinished responses, left out of the base (--include-incomplete keeps them)",
+                s.incomplete
+            ));
+        }
+        line
     }
 
     /// Estimates of one study's latest wave.

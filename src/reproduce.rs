@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::error::Result;
 use crate::ingest::aggregate::{Bound, PublishedFigure, read_published};
-use crate::report::table::{Layout, render};
+use crate::report::table::{Layout, Table};
 use crate::stats::Estimate;
 
 /// Outcome of one published figure.
@@ -85,6 +85,11 @@ pub fn failures(checks: &[Check]) -> Vec<&Check> {
 
 /// A table of every check for people.
 pub fn table(layout: Layout, checks: &[Check]) -> String {
+    checks_table(checks).render(layout)
+}
+
+/// The rows of that table.
+pub fn checks_table(checks: &[Check]) -> Table {
     let header = ["study", "wave", "category", "published", "computed", "result"];
     let rows: Vec<Vec<String>> = checks
         .iter()
@@ -108,5 +113,5 @@ pub fn table(layout: Layout, checks: &[Check]) -> String {
             ]
         })
         .collect();
-    render(layout, &header, &rows)
+    Table::new(&header, rows)
 }

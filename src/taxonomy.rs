@@ -123,10 +123,30 @@ const BUILTIN: &[(&str, &str, &str, &[&str])] = &[
         ],
     ),
     (
+        "dedicated_team",
+        "Dedicated social media team",
+        "Eigenes Social-Media-Team",
+        &[
+            "dedicated team",
+            "dedicated social media department",
+            "social media team",
+            "social media department",
+            "spezialisierte teams",
+            "spezialisiertes team",
+            "social media abteilung",
+        ],
+    ),
+    (
         "other",
         "Other",
         "Sonstige",
         &["sonstige", "sonstiges", "andere", "other department"],
+    ),
+    (
+        "dont_know",
+        "Don't know",
+        "Weiß nicht",
+        &["dont know", "do not know", "weiss nicht", "unsure", "not sure"],
     ),
     (
         "not_reported",

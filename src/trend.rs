@@ -4,8 +4,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::stats::tests::{chi_square_homogeneity, cochran_armitage, holm, newcombe_difference, two_proportion_z};
-use crate::stats::{Estimate, Kind};
+use crate::stats::proportion::z_value;
+use crate::stats::tests::{
+    chi_square_homogeneity, cochran_armitage, holm, newcombe_difference, two_proportion_z, two_sided_normal_p,
+};
+use crate::stats::{Estimate, Kind, WaveTest};
 
 /// Difference between two consecutive waves of one category (`diff = to - from`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -35,6 +38,8 @@ pub struct TestRecord {
     pub kind: Kind,
     pub statistic: f64,
     pub df: Option<f64>,
+    /// Denominator degrees of freedom of an F statistic (Rao-Scott).
+    pub ddf: Option<f64>,
     pub p_value: f64,
     pub p_adjusted: f64,
 }
@@ -46,28 +51,65 @@ pub struct Trend {
     pub tests: Vec<TestRecord>,
 }
 
-/// (wave, count, base) of one category.
-type WavePoint = (i32, f64, f64);
+/// One wave of one category: counts for the unweighted tests, share and standard error for the design ones.
+#[derive(Debug, Clone, Copy)]
+struct WavePoint {
+    wave: i32,
+    count: f64,
+    n: f64,
+    share: f64,
+    se: f64,
+    design: bool,
+}
 
 const DIFF_METHOD: &str = "newcombe-hybrid-score; two-proportion z-test; holm";
+const DESIGN_DIFF_METHOD: &str = "design-based difference of independent waves (svycontrast); z-test; holm";
+const RAO_SCOTT: &str = "rao-scott homogeneity";
+
+/// `compare_with` without design-based tests across waves.
+pub fn compare(estimates: &[Estimate], level: f64) -> Trend {
+    compare_with(estimates, &[], level)
+}
 
 /// Compares consecutive waves of each study; estimates without counts (published shares) are skipped.
+/// Design-based estimates are compared with their design standard errors (waves are independent
+/// samples) and tested with the Rao-Scott tests in `wave_tests`, next to the unweighted chi-square.
 ///
 /// Holm's family is every comparison of one study and wave pair (departments and groups together),
 /// and for the tests every category of one study and test.
-pub fn compare(estimates: &[Estimate], level: f64) -> Trend {
+pub fn compare_with(estimates: &[Estimate], wave_tests: &[WaveTest], level: f64) -> Trend {
     let mut series: BTreeMap<(&str, Kind, &str), Vec<WavePoint>> = BTreeMap::new();
     for e in estimates.iter().filter(|e| e.segment.is_none()) {
         if let (Some(n), Some(count)) = (e.n, e.count) {
             series
                 .entry((&e.study, e.kind, &e.category))
                 .or_default()
-                .push((e.wave, count as f64, n as f64));
+                .push(WavePoint {
+                    wave: e.wave,
+                    count: count as f64,
+                    n: n as f64,
+                    share: e.share,
+                    se: e.se.unwrap_or(f64::NAN),
+                    design: e.is_design_based(),
+                });
         }
     }
     let mut trend = Trend::default();
+    for t in wave_tests {
+        trend.tests.push(TestRecord {
+            name: RAO_SCOTT.to_string(),
+            study: t.study.clone(),
+            category: t.category.clone(),
+            kind: t.kind,
+            statistic: t.result.f,
+            df: Some(t.result.ndf),
+            ddf: Some(t.result.ddf),
+            p_value: t.result.p_value,
+            p_adjusted: t.result.p_value,
+        });
+    }
     for ((study, kind, category), points) in &mut series {
-        points.sort_by_key(|p| p.0);
+        points.sort_by_key(|p| p.wave);
         for pair in points.windows(2) {
             trend
                 .comparisons
@@ -80,38 +122,55 @@ pub fn compare(estimates: &[Estimate], level: f64) -> Trend {
     trend
 }
 
-fn difference(
-    study: &str,
-    kind: Kind,
-    category: &str,
-    from: (i32, f64, f64),
-    to: (i32, f64, f64),
-    level: f64,
-) -> Comparison {
-    let (p1, p2) = (from.1 / from.2, to.1 / to.2);
-    let ci = newcombe_difference(from.1, from.2, to.1, to.2, level);
-    Comparison {
+fn difference(study: &str, kind: Kind, category: &str, from: WavePoint, to: WavePoint, level: f64) -> Comparison {
+    let mut comparison = Comparison {
         study: study.to_string(),
         category: category.to_string(),
         kind,
-        from_wave: from.0,
-        to_wave: to.0,
-        from_share: p1,
-        to_share: p2,
-        diff: p2 - p1,
-        se: (p1 * (1.0 - p1) / from.2 + p2 * (1.0 - p2) / to.2).sqrt(),
-        ci_low: ci.map(|c| c.low),
-        ci_high: ci.map(|c| c.high),
-        p_value: two_proportion_z(from.1, from.2, to.1, to.2).map(|t| t.p_value),
+        from_wave: from.wave,
+        to_wave: to.wave,
+        from_share: from.share,
+        to_share: to.share,
+        diff: to.share - from.share,
+        se: f64::NAN,
+        ci_low: None,
+        ci_high: None,
+        p_value: None,
         p_adjusted: None,
         method: DIFF_METHOD.to_string(),
+    };
+    if from.design || to.design {
+        design_difference(&mut comparison, from.se.hypot(to.se), level);
+        return comparison;
     }
+    let (p1, p2) = (from.count / from.n, to.count / to.n);
+    let ci = newcombe_difference(from.count, from.n, to.count, to.n, level);
+    comparison.se = (p1 * (1.0 - p1) / from.n + p2 * (1.0 - p2) / to.n).sqrt();
+    comparison.ci_low = ci.map(|c| c.low);
+    comparison.ci_high = ci.map(|c| c.high);
+    comparison.p_value = two_proportion_z(from.count, from.n, to.count, to.n).map(|t| t.p_value);
+    comparison
+}
+
+/// Independent waves: var(p2 - p1) = var(p1) + var(p2), normal interval as `confint(svycontrast(...))`
+/// and a Wald z-test; no interval or p-value when neither wave has design variance.
+fn design_difference(c: &mut Comparison, se: f64, level: f64) {
+    c.method = DESIGN_DIFF_METHOD.to_string();
+    c.se = se;
+    if !(se.is_finite() && se > 0.0) {
+        return;
+    }
+    let half = z_value(level) * se;
+    c.ci_low = Some((c.diff - half).max(-1.0));
+    c.ci_high = Some((c.diff + half).min(1.0));
+    c.p_value = Some(two_sided_normal_p(c.diff / se));
 }
 
 fn across_waves(study: &str, kind: Kind, category: &str, points: &[WavePoint]) -> Vec<TestRecord> {
-    let successes: Vec<f64> = points.iter().map(|p| p.1).collect();
-    let totals: Vec<f64> = points.iter().map(|p| p.2).collect();
-    let scores: Vec<f64> = points.iter().map(|p| f64::from(p.0)).collect();
+    let successes: Vec<f64> = points.iter().map(|p| p.count).collect();
+    let totals: Vec<f64> = points.iter().map(|p| p.n).collect();
+    let scores: Vec<f64> = points.iter().map(|p| f64::from(p.wave)).collect();
+    let design = points.iter().any(|p| p.design);
     let record = |name: &str, t: crate::stats::tests::TestResult| TestRecord {
         name: name.to_string(),
         study: study.to_string(),
@@ -119,6 +178,7 @@ fn across_waves(study: &str, kind: Kind, category: &str, points: &[WavePoint]) -
         kind,
         statistic: t.statistic,
         df: t.df,
+        ddf: None,
         p_value: t.p_value,
         p_adjusted: t.p_value,
     };
@@ -126,7 +186,8 @@ fn across_waves(study: &str, kind: Kind, category: &str, points: &[WavePoint]) -
     if points.len() >= 2 {
         out.extend(chi_square_homogeneity(&successes, &totals).map(|t| record("chi-square homogeneity", t)));
     }
-    if points.len() >= 3 {
+    // The Cochran-Armitage test assumes independent unweighted respondents; with weights only Rao-Scott applies.
+    if points.len() >= 3 && !design {
         out.extend(cochran_armitage(&successes, &totals, &scores).map(|t| record("cochran-armitage trend", t)));
     }
     out

@@ -5,7 +5,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::ChartError;
-use super::theme::{FONT_FAMILY, Palette, SVG_SIZE_FACTOR};
+use super::palette::Palette;
+use super::theme::{FONT_FAMILY, SVG_SIZE_FACTOR};
 
 /// Which backend is drawn on; the two place top-anchored text differently.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,6 +172,34 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
         self.area.draw(&c).map_err(backend_err)
     }
 
+    /// A polyline, dashed when `dash` is (dash, gap) in pixels.
+    pub fn dashed(
+        &self,
+        points: &[(f64, f64)],
+        color: RGBAColor,
+        width: f64,
+        dash: Option<(f64, f64)>,
+    ) -> Result<(), ChartError> {
+        let Some((on, off)) = dash.filter(|(on, off)| *on > 0.5 && *off > 0.5) else {
+            return self.line(points, color, width);
+        };
+        for piece in dash_pieces(points, on, off) {
+            self.line(&piece, color, width)?;
+        }
+        Ok(())
+    }
+
+    /// A circle outline.
+    pub fn ring(&self, (x, y): (f64, f64), r: f64, color: RGBAColor, width: f64) -> Result<(), ChartError> {
+        let style = ShapeStyle {
+            color,
+            filled: false,
+            stroke_width: px(width).max(1) as u32,
+        };
+        let c = Circle::new((px(x), px(y)), px(r).max(1), style);
+        self.area.draw(&c).map_err(backend_err)
+    }
+
     /// `text` shortened with "…" so that it fits in `max_w`.
     pub fn fit(&self, text: &str, font: Font, max_w: f64) -> Result<String, ChartError> {
         if self.text_width(text, font)? <= max_w {
@@ -270,6 +299,42 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
     }
 }
 
+/// Splits a polyline into dashes `on` long with `off` gaps, the pattern running on across corners.
+pub(crate) fn dash_pieces(points: &[(f64, f64)], on: f64, off: f64) -> Vec<Vec<(f64, f64)>> {
+    let mut pieces = Vec::new();
+    let mut current: Vec<(f64, f64)> = Vec::new();
+    let (mut drawing, mut left) = (true, on);
+    if let Some(&first) = points.first() {
+        current.push(first);
+    }
+    for pair in points.windows(2) {
+        let ((x0, y0), (x1, y1)) = (pair[0], pair[1]);
+        let len = (x1 - x0).hypot(y1 - y0);
+        let mut done = 0.0;
+        while len - done >= left {
+            done += left;
+            let t = done / len;
+            let p = (x0 + (x1 - x0) * t, y0 + (y1 - y0) * t);
+            if drawing {
+                current.push(p);
+                pieces.push(std::mem::take(&mut current));
+            } else {
+                current = vec![p];
+            }
+            drawing = !drawing;
+            left = if drawing { on } else { off };
+        }
+        left -= len - done;
+        if drawing {
+            current.push((x1, y1));
+        }
+    }
+    if drawing && current.len() > 1 {
+        pieces.push(current);
+    }
+    pieces
+}
+
 /// Spreads label centres (sorted ascending) at least `gap` apart within `lo..=hi` where possible.
 pub(crate) fn spread(ys: &mut [f64], gap: f64, lo: f64, hi: f64) {
     for i in 1..ys.len() {
@@ -301,5 +366,14 @@ mod tests {
         let mut ys = vec![990.0, 995.0, 999.0];
         spread(&mut ys, 30.0, 0.0, 1000.0);
         assert_eq!(ys, vec![940.0, 970.0, 1000.0]);
+    }
+
+    #[test]
+    fn dashes_follow_the_path() {
+        let pieces = dash_pieces(&[(0.0, 0.0), (25.0, 0.0), (25.0, 10.0)], 10.0, 5.0);
+        assert_eq!(pieces[0], vec![(0.0, 0.0), (10.0, 0.0)]);
+        assert_eq!(pieces[1], vec![(15.0, 0.0), (25.0, 0.0)]);
+        assert_eq!(pieces[2], vec![(25.0, 5.0), (25.0, 10.0)]);
+        assert_eq!(pieces.len(), 3);
     }
 }

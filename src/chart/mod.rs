@@ -1,13 +1,20 @@
-//! Chart rendering: horizontal share bar charts and wave trend charts, as SVG or PNG, from one drawing path.
+//! Chart rendering: bar, trend, stacked, change (dumbbell) and small-multiple charts, as SVG or PNG, from one drawing path.
 //!
-//! Both backends are drawn by the same generic functions ([`bar`] and [`trend`] over
-//! `plotters::prelude::DrawingBackend`). Text uses the embedded DejaVu Sans fonts, so PNGs
-//! render identically on machines without system fonts. Output is deterministic.
+//! Both backends are drawn by the same generic functions (over `plotters::prelude::DrawingBackend`).
+//! Text uses the embedded DejaVu Sans fonts, so PNGs render identically on machines without
+//! system fonts. Output is deterministic. Every chart also reads itself out in words
+//! ([`describe`]): the SVG carries that as `<title>`/`<desc>`, callers write it beside a PNG.
 
 mod bar;
 mod canvas;
+mod change;
+mod describe;
 mod format;
 mod note;
+mod palette;
+mod panels;
+mod spec;
+mod stacked;
 mod theme;
 mod trend;
 
@@ -16,67 +23,12 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use canvas::{Canvas, Flavor};
+pub use describe::describe;
 pub use format::format_percent;
+use palette::Palette;
+pub use spec::*;
+use theme::ensure_fonts;
 pub use theme::{Lang, Size, Style, Theme};
-use theme::{Palette, ensure_fonts};
-
-/// One bar of a share chart.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Bar {
-    pub label: String,
-    /// Share in 0..=1.
-    pub share: f64,
-    /// Confidence interval (low, high) in 0..=1.
-    pub interval: Option<(f64, f64)>,
-    /// Drawn in the accent colour (e.g. the "communications" departments).
-    pub highlight: bool,
-}
-
-/// Horizontal bar chart of shares, sorted by share descending.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BarChart {
-    pub title: String,
-    /// The question text.
-    pub subtitle: String,
-    pub source: String,
-    /// Any order; the chart sorts by share descending (stable, ties by label).
-    pub bars: Vec<Bar>,
-    /// E.g. "Marketing + PR = 56 %", drawn with a bracket next to the highlighted bars.
-    pub group_note: Option<String>,
-}
-
-/// One wave of a trend series.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TrendPoint {
-    pub wave: i32,
-    pub share: f64,
-    pub interval: Option<(f64, f64)>,
-}
-
-/// One line of a trend chart.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TrendSeries {
-    pub label: String,
-    pub points: Vec<TrendPoint>,
-    /// Drawn thicker and on top.
-    pub highlight: bool,
-}
-
-/// Shares over survey waves, one line per series, labelled at the right end.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TrendChart {
-    pub title: String,
-    pub subtitle: String,
-    pub source: String,
-    pub series: Vec<TrendSeries>,
-}
-
-/// Any chart this module draws.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Chart {
-    Bar(BarChart),
-    Trend(TrendChart),
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChartError {
@@ -108,6 +60,9 @@ fn draw<DB: DrawingBackend>(
     match chart {
         Chart::Bar(c) => bar::draw(&canvas, c, style.lang),
         Chart::Trend(c) => trend::draw(&canvas, c, style.lang),
+        Chart::Stacked(c) => stacked::draw(&canvas, c, style.lang),
+        Chart::Change(c) => change::draw(&canvas, c, style.lang),
+        Chart::Panels(c) => panels::draw(&canvas, c, style.lang),
     }
 }
 
@@ -116,10 +71,13 @@ fn validate(chart: &Chart) -> Result<(), ChartError> {
     match chart {
         Chart::Bar(c) => bar::validate(c),
         Chart::Trend(c) => trend::validate(c),
+        Chart::Stacked(c) => stacked::validate(c),
+        Chart::Change(c) => change::validate(c),
+        Chart::Panels(c) => panels::validate(c),
     }
 }
 
-/// Renders `chart` as an SVG document of `style.size`.
+/// Renders `chart` as an SVG document of `style.size`, with `<title>` and `<desc>` (the text alternative).
 pub fn render_svg(chart: &Chart, style: &Style) -> Result<String, ChartError> {
     let size = style.size.validate()?;
     validate(chart)?;
@@ -129,7 +87,31 @@ pub fn render_svg(chart: &Chart, style: &Style) -> Result<String, ChartError> {
         draw(&area, Flavor::Svg, chart, style)?;
         area.present().map_err(|e| ChartError::Backend(e.to_string()))?;
     }
+    let alt = format!(
+        "\n<title>{}</title>\n<desc>{}</desc>",
+        xml_escape(chart.title()),
+        xml_escape(&describe(chart, style.lang))
+    );
+    let Some(end) = out.find('>') else {
+        return Err(ChartError::Backend("the SVG backend wrote no <svg> element".into()));
+    };
+    out.insert_str(end + 1, &alt);
     Ok(out)
+}
+
+fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Renders `chart` as 8-bit RGB PNG bytes of exactly `style.size`.
@@ -194,7 +176,7 @@ mod tests {
 
     #[test]
     fn svg_and_png_for_every_style() {
-        for theme in [Theme::Light, Theme::Dark] {
+        for theme in Theme::ALL {
             for lang in [Lang::En, Lang::De] {
                 let style = Style {
                     theme,
@@ -204,7 +186,7 @@ mod tests {
                         height: 360,
                     },
                 };
-                for chart in [Chart::Bar(econsultancy()), Chart::Trend(trend_chart(3, 4))] {
+                for chart in all_kinds() {
                     let svg = render_svg(&chart, &style).expect("svg");
                     assert_wellformed(&svg);
                     let png = render_png(&chart, &style).expect("png");
@@ -235,6 +217,19 @@ mod tests {
             render_svg(&chart, &Style::default()),
             Err(ChartError::InvalidData(_))
         ));
+    }
+
+    #[test]
+    fn svg_has_title_and_desc() {
+        let svg = render_svg(&Chart::Bar(econsultancy()), &Style::default()).expect("svg");
+        assert_wellformed(&svg);
+        assert!(
+            svg.contains("<title>Who drives social media?</title>"),
+            "{}",
+            &svg[..300]
+        );
+        assert!(svg.contains("<desc>Bar chart."), "{}", &svg[..600]);
+        assert!(svg.contains("R&amp;D &lt;x&gt; 4%"));
     }
 
     #[test]

@@ -96,6 +96,117 @@ pub fn trend_chart(n: usize, waves: i32) -> TrendChart {
     }
 }
 
+/// `waves` waves of nine single-choice categories (shares sum to 1 in each wave).
+pub fn stacked_chart(waves: i32) -> StackedChart {
+    let trend = trend_chart(9, waves);
+    let categories = trend
+        .series
+        .iter()
+        .map(|s| StackCategory {
+            label: s.label.clone(),
+            highlight: s.highlight,
+        })
+        .collect();
+    let columns = (0..waves as usize)
+        .map(|k| {
+            let raw: Vec<f64> = trend.series.iter().map(|s| s.points[k].share).collect();
+            let total: f64 = raw.iter().sum();
+            StackColumn {
+                wave: 2010 + k as i32,
+                shares: raw.iter().map(|v| v / total).collect(),
+            }
+        })
+        .collect();
+    StackedChart {
+        title: "Social media ownership, all departments".into(),
+        subtitle: trend.subtitle,
+        source: trend.source,
+        categories,
+        columns,
+        group_label: Some("Marketing + PR".into()),
+    }
+}
+
+/// Nine categories between 2018 and 2019, PR's rise significant.
+pub fn change_chart() -> ChangeChart {
+    let rows = [
+        ("Marketing", 0.36, 0.31, false, true),
+        ("PR", 0.20, 0.28, true, true),
+        ("Bereichsübergreifendes Team", 0.15, 0.17, false, false),
+        ("Unternehmenskommunikation", 0.09, 0.04, true, false),
+        ("Customer service", 0.06, 0.06, false, false),
+        ("Sales", 0.05, 0.055, false, false),
+        ("IT", 0.03, 0.04, false, false),
+        ("Management", 0.03, 0.02, false, false),
+        ("Other", 0.03, 0.025, false, false),
+    ];
+    ChangeChart {
+        title: "What changed from 2018 to 2019".into(),
+        subtitle: "Which department is primarily responsible for social media?".into(),
+        source: "Source: deptshare synthetic waves, n = 400 per wave".into(),
+        from_wave: 2018,
+        to_wave: 2019,
+        rows: rows
+            .iter()
+            .map(|&(label, from, to, significant, highlight)| ChangeRow {
+                label: label.into(),
+                from,
+                to,
+                significant,
+                highlight,
+            })
+            .collect(),
+        significance_note: "significant at 5 % after Holm adjustment".into(),
+    }
+}
+
+/// `n` panels of the nine German categories, shares shifted per panel.
+pub fn panel_chart(n: usize) -> PanelChart {
+    let base = german_nine();
+    let panels = (0..n)
+        .map(|i| Panel {
+            title: [
+                "Kleine Unternehmen (< 50)",
+                "Mittlere Unternehmen",
+                "Großunternehmen",
+                "Öffentlicher Dienst",
+            ][i % 4]
+                .to_string(),
+            bars: base
+                .bars
+                .iter()
+                .enumerate()
+                .map(|(j, b)| {
+                    bar(
+                        &b.label,
+                        (b.share + 0.01 * ((i * 3 + j) % 5) as f64).min(1.0),
+                        b.highlight,
+                    )
+                })
+                .collect(),
+            note: Some(format!("Marketing + PR = {}\u{202F}%", 56 + i)),
+        })
+        .collect();
+    PanelChart {
+        title: "Wer verantwortet Social Media, nach Unternehmensgröße".into(),
+        subtitle: base.subtitle,
+        source: base.source,
+        panels,
+        keep_order: false,
+    }
+}
+
+/// One chart of every kind.
+pub fn all_kinds() -> Vec<Chart> {
+    vec![
+        Chart::Bar(econsultancy()),
+        Chart::Trend(trend_chart(3, 4)),
+        Chart::Stacked(stacked_chart(5)),
+        Chart::Change(change_chart()),
+        Chart::Panels(panel_chart(3)),
+    ]
+}
+
 /// Start with `<svg`, only known entities, every opened element closed in order.
 pub fn assert_wellformed(svg: &str) {
     assert!(svg.starts_with("<svg"), "does not start with <svg");

@@ -4,7 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
-use plotters::style::{FontStyle, RGBColor};
+use plotters::style::FontStyle;
 
 use super::ChartError;
 
@@ -13,13 +13,18 @@ use super::ChartError;
 pub enum Theme {
     Light,
     Dark,
+    /// Grey-safe: greys only, told apart by dash patterns, marker shapes and direct labels.
+    Print,
 }
 
 impl Theme {
+    pub const ALL: [Theme; 3] = [Theme::Light, Theme::Dark, Theme::Print];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Theme::Light => "light",
             Theme::Dark => "dark",
+            Theme::Print => "print",
         }
     }
 }
@@ -30,8 +35,9 @@ impl FromStr for Theme {
         match s.trim().to_ascii_lowercase().as_str() {
             "light" => Ok(Theme::Light),
             "dark" => Ok(Theme::Dark),
+            "print" => Ok(Theme::Print),
             _ => Err(ChartError::Parse {
-                what: "theme (expected \"light\" or \"dark\")",
+                what: "theme (expected \"light\", \"dark\" or \"print\")",
                 input: s.to_string(),
             }),
         }
@@ -59,11 +65,33 @@ impl Lang {
         }
     }
 
+    /// `en` or `de` text by language.
+    pub(crate) fn pick(self, en: &'static str, de: &'static str) -> &'static str {
+        match self {
+            Lang::En => en,
+            Lang::De => de,
+        }
+    }
+
     /// Title of the share axis.
     pub fn share_axis_title(self) -> &'static str {
+        self.pick("Share of respondents", "Anteil der Befragten")
+    }
+
+    /// Difference in percentage points, signed: "+5 pp" / "+5 Pp." (German "Prozentpunkte").
+    pub fn points(self, diff: f64) -> String {
+        let pct = (diff * 100.0).round();
+        let pct = if pct == 0.0 { 0.0 } else { pct };
+        let sign = if pct > 0.0 {
+            "+"
+        } else if pct < 0.0 {
+            "\u{2212}"
+        } else {
+            "\u{B1}"
+        };
         match self {
-            Lang::En => "Share of respondents",
-            Lang::De => "Anteil der Befragten",
+            Lang::En => format!("{sign}{} pp", pct.abs()),
+            Lang::De => format!("{sign}{}\u{A0}Pp.", pct.abs()),
         }
     }
 }
@@ -160,96 +188,6 @@ impl Default for Style {
     }
 }
 
-/// Colours of one theme. Data colours are Okabe-Ito (colour-blind safe).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Palette {
-    pub bg: RGBColor,
-    pub text: RGBColor,
-    pub muted: RGBColor,
-    pub grid: RGBColor,
-    pub axis: RGBColor,
-    pub accent: RGBColor,
-    pub neutral: RGBColor,
-    pub whisker: RGBColor,
-    /// Line colours for trend series, in order of use.
-    pub series: [RGBColor; 9],
-}
-
-const OI_ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
-const OI_SKY: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
-const OI_GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
-const OI_YELLOW: RGBColor = RGBColor(0xF0, 0xE4, 0x42);
-const OI_BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
-const OI_VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
-const OI_PURPLE: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
-const OI_GREY: RGBColor = RGBColor(0x99, 0x99, 0x99);
-
-impl Palette {
-    pub fn for_theme(theme: Theme) -> Palette {
-        match theme {
-            Theme::Light => Palette {
-                bg: RGBColor(0xFF, 0xFF, 0xFF),
-                text: RGBColor(0x11, 0x18, 0x27),
-                muted: RGBColor(0x4B, 0x55, 0x63),
-                grid: RGBColor(0xE5, 0xE7, 0xEB),
-                axis: RGBColor(0x9C, 0xA3, 0xAF),
-                accent: OI_BLUE,
-                neutral: RGBColor(0xB4, 0xBB, 0xC5),
-                whisker: RGBColor(0x11, 0x18, 0x27),
-                series: [
-                    OI_BLUE,
-                    OI_ORANGE,
-                    OI_GREEN,
-                    OI_VERMILLION,
-                    OI_PURPLE,
-                    OI_SKY,
-                    RGBColor(0x00, 0x00, 0x00),
-                    RGBColor(0x80, 0x80, 0x80),
-                    // Okabe-Ito yellow, darkened so it stays readable on white.
-                    RGBColor(0xB8, 0xA6, 0x00),
-                ],
-            },
-            Theme::Dark => Palette {
-                bg: RGBColor(0x11, 0x18, 0x27),
-                text: RGBColor(0xF3, 0xF4, 0xF6),
-                muted: RGBColor(0xA8, 0xB0, 0xBD),
-                grid: RGBColor(0x27, 0x30, 0x40),
-                axis: RGBColor(0x4B, 0x55, 0x63),
-                accent: OI_SKY,
-                neutral: RGBColor(0x5B, 0x64, 0x72),
-                whisker: RGBColor(0xF3, 0xF4, 0xF6),
-                series: [
-                    OI_SKY,
-                    OI_ORANGE,
-                    OI_GREEN,
-                    OI_VERMILLION,
-                    OI_PURPLE,
-                    OI_YELLOW,
-                    RGBColor(0xF3, 0xF4, 0xF6),
-                    OI_GREY,
-                    // Okabe-Ito has eight colours; a tan that stays apart from sky blue.
-                    RGBColor(0xC8, 0xA2, 0x7A),
-                ],
-            },
-        }
-    }
-
-    /// Colour of the `i`-th series (cycles after nine).
-    pub fn series_color(&self, i: usize) -> RGBColor {
-        self.series[i % self.series.len()]
-    }
-
-    /// `c` darkened towards the text colour on light backgrounds so that text in it is
-    /// readable (sky blue, yellow and grey are too pale on white); unchanged when dark.
-    pub fn readable(&self, c: RGBColor) -> RGBColor {
-        if self.bg.0 < 0x80 {
-            return c;
-        }
-        let mix = |a: u8, b: u8| ((f64::from(a) * 0.72 + f64::from(b) * 0.28).round()) as u8;
-        RGBColor(mix(c.0, self.text.0), mix(c.1, self.text.1), mix(c.2, self.text.2))
-    }
-}
-
 /// Font family name under which the embedded fonts are registered with plotters.
 ///
 /// The ab_glyph backend only looks the name up; the SVG backend writes it verbatim
@@ -327,7 +265,7 @@ mod tests {
 
     #[test]
     fn theme_and_lang_round_trip() {
-        for t in [Theme::Light, Theme::Dark] {
+        for t in Theme::ALL {
             assert_eq!(t.as_str().parse::<Theme>().ok(), Some(t));
         }
         for l in [Lang::En, Lang::De] {
@@ -336,6 +274,9 @@ mod tests {
         assert!("blue".parse::<Theme>().is_err());
         assert!("fr".parse::<Lang>().is_err());
         assert_eq!("Dark".parse::<Theme>().ok(), Some(Theme::Dark));
+        assert_eq!(Lang::En.points(0.054), "+5 pp");
+        assert_eq!(Lang::De.points(-0.12), "\u{2212}12\u{A0}Pp.");
+        assert_eq!(Lang::En.points(0.001), "\u{B1}0 pp");
     }
 
     #[test]

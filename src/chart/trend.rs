@@ -4,6 +4,7 @@ use plotters::prelude::*;
 
 use super::canvas::{Align, Canvas, Font, spread};
 use super::format::{percent_auto, share_ticks, wave_step};
+use super::palette::Palette;
 use super::theme::Lang;
 use super::{ChartError, TrendChart, check_finite, clamp_interval, clamp_share};
 
@@ -14,6 +15,7 @@ type Point = (i32, f64, Option<(f64, f64)>);
 struct Line {
     label: String,
     color: RGBColor,
+    dash: Option<(f64, f64)>,
     highlight: bool,
     points: Vec<Point>,
 }
@@ -30,34 +32,35 @@ pub(super) fn validate(chart: &TrendChart) -> Result<(), ChartError> {
     Ok(())
 }
 
-fn lines(chart: &TrendChart, palette: &super::theme::Palette) -> Vec<Line> {
-    chart
-        .series
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| !s.points.is_empty())
-        .map(|(i, s)| {
-            let mut points: Vec<_> = s
-                .points
-                .iter()
-                .map(|p| (p.wave, clamp_share(p.share), clamp_interval(p.interval)))
-                .collect();
-            points.sort_by_key(|p| p.0);
-            Line {
-                label: s.label.clone(),
-                color: palette.series_color(i),
-                highlight: s.highlight,
-                points,
-            }
-        })
-        .collect()
+/// Lines in the chart's order; colours (and print dashes) counted over the drawn series.
+fn lines(chart: &TrendChart, palette: &Palette, s: f64) -> Vec<Line> {
+    let drawn: Vec<_> = chart.series.iter().filter(|s| !s.points.is_empty()).collect();
+    let highlights: Vec<bool> = drawn.iter().map(|s| s.highlight).collect();
+    let colors = palette.item_colors(&highlights);
+    let mut out = Vec::with_capacity(drawn.len());
+    for (i, series) in drawn.into_iter().enumerate() {
+        let mut points: Vec<_> = series
+            .points
+            .iter()
+            .map(|p| (p.wave, clamp_share(p.share), clamp_interval(p.interval)))
+            .collect();
+        points.sort_by_key(|p| p.0);
+        out.push(Line {
+            label: series.label.clone(),
+            color: palette.stroke(colors[i]),
+            dash: palette.dash(i).map(|(on, off)| (on * s, off * s)),
+            highlight: series.highlight,
+            points,
+        });
+    }
+    out
 }
 
 pub(super) fn draw<DB: DrawingBackend>(cv: &Canvas<'_, DB>, chart: &TrendChart, lang: Lang) -> Result<(), ChartError> {
     validate(chart)?;
     let pal = cv.pal;
-    let lines = lines(chart, &pal);
     let s = cv.s;
+    let lines = lines(chart, &pal, s);
     let m = cv.margin();
 
     cv.fill_background()?;
@@ -222,8 +225,13 @@ pub(super) fn draw<DB: DrawingBackend>(cv: &Canvas<'_, DB>, chart: &TrendChart, 
             (3.0 * s, 6.0 * s)
         };
         let pts: Vec<(f64, f64)> = l.points.iter().map(|&(w, v, _)| (xp(w), yp(v))).collect();
-        cv.line(&pts, l.color.to_rgba(), width)?;
-        for &p in &pts {
+        cv.dashed(&pts, l.color.to_rgba(), width, l.dash)?;
+        // Many waves: markers only at the ends, or they crowd the line.
+        let crowded = pts.len() > 12;
+        for (j, &p) in pts.iter().enumerate() {
+            if crowded && j != 0 && j + 1 != pts.len() {
+                continue;
+            }
             cv.circle(p, radius + 2.0 * s, pal.bg.to_rgba())?;
             cv.circle(p, radius, l.color.to_rgba())?;
         }

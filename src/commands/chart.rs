@@ -1,82 +1,77 @@
-//! `deptshare chart KIND FILE... --out PATH`: one chart from files given on the command line.
+//! `deptshare chart KIND FILE... --out PATH`: one chart from files given on the command line, and its alt text beside it.
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 
-use crate::chart::{Chart, Style, render_png, render_svg};
+use crate::chart::{Chart, Style, describe, render_png, render_svg};
 use crate::cli::{ChartArgs, ChartKind};
-use crate::figures::{StudyText, bar_chart, trend_chart};
-use crate::pipeline;
+use crate::figures::{self, StudyText};
+use crate::ingest::Choice;
+use crate::ingest::aggregate::read_published;
+use crate::pipeline::{self, Analysis};
 use crate::report::{OutputFile, write_atomic};
-use crate::stats::Kind;
+use crate::stats::{Estimate, EstimateSettings};
 use crate::taxonomy::Taxonomy;
 
 use super::{Outcome, UsageError, input_settings, print_notes};
 
-pub fn chart(args: &ChartArgs) -> anyhow::Result<Outcome> {
+/// SVG (false) or PNG (true) by the extension of `--out`.
+fn wants_png(args: &ChartArgs) -> anyhow::Result<bool> {
     let extension = args
         .out
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
-    let png = match extension.as_deref() {
-        Some("svg") => false,
-        Some("png") => true,
-        _ => {
-            return Err(UsageError(format!(
-                "--out {}: the file must end in .svg or .png",
-                args.out.display()
-            ))
-            .into());
-        }
-    };
-    let style = Style {
+    match extension.as_deref() {
+        Some("svg") => Ok(false),
+        Some("png") => Ok(true),
+        _ => Err(UsageError(format!(
+            "--out {}: the file must end in .svg or .png",
+            args.out.display()
+        ))
+        .into()),
+    }
+}
+
+fn style(args: &ChartArgs) -> anyhow::Result<Style> {
+    Ok(Style {
         theme: args.theme.parse().map_err(|e| UsageError(format!("--theme: {e}")))?,
         lang: args.lang.parse().map_err(|e| UsageError(format!("--lang: {e}")))?,
         size: args.size.parse().map_err(|e| UsageError(format!("--size: {e}")))?,
-    };
+    })
+}
+
+/// Input file names without their folder: the same data gives the same chart wherever it sits.
+fn file_names(args: &ChartArgs) -> String {
+    args.input
+        .files
+        .iter()
+        .map(|f| {
+            f.file_name()
+                .map_or_else(|| f.display().to_string(), |n| n.to_string_lossy().into_owned())
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn chart(args: &ChartArgs) -> anyhow::Result<Outcome> {
+    let png = wants_png(args)?;
+    let style = style(args)?;
     let (specs, settings) = input_settings(&args.input)?;
     let taxonomy = Taxonomy::builtin();
-    let analysis = pipeline::analyze(&specs, &taxonomy, &settings)?;
-    print_notes(&analysis);
-    let text = StudyText {
-        title: args.title.clone().unwrap_or_else(|| args.input.study.clone()),
-        question: String::new(),
-        source: args
-            .input
-            .files
-            .iter()
-            // File names only: the same data gives the same chart wherever it sits.
-            .map(|f| {
-                f.file_name()
-                    .map_or_else(|| f.display().to_string(), |n| n.to_string_lossy().into_owned())
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
+    let chart = if args.kind == ChartKind::Published {
+        let mut published = Vec::new();
+        for file in &args.input.files {
+            published.extend(read_published(file)?);
+        }
+        let group = settings.groups.first();
+        let names = file_names(args);
+        let chart = figures::published_chart(&published, &names, group, &taxonomy, style.lang, args.no_source);
+        Chart::Panels(chart.context("the published tables hold no figures")?)
+    } else {
+        let analysis = pipeline::analyze(&specs, &taxonomy, &settings)?;
+        print_notes(&analysis);
+        from_estimates(args, &analysis, &settings, &taxonomy, &style)?
     };
-    let group = settings.groups.first();
-    let chart = match args.kind {
-        ChartKind::Bar => {
-            let wave = args
-                .chart_wave
-                .or_else(|| analysis.estimates.iter().map(|e| e.wave).max());
-            let rows: Vec<_> = analysis.estimates.iter().filter(|e| Some(e.wave) == wave).collect();
-            anyhow::ensure!(
-                !rows.is_empty(),
-                "no estimates for wave {}",
-                wave.map_or("-".into(), |w| w.to_string())
-            );
-            bar_chart(&rows, &text, group, &taxonomy, style.lang).map(Chart::Bar)
-        }
-        ChartKind::Trend => {
-            let rows: Vec<_> = analysis
-                .estimates
-                .iter()
-                .filter(|e| e.kind == Kind::Department || Some(&e.category) == group.map(|g| &g.name))
-                .collect();
-            trend_chart(&rows, &text, group, &taxonomy, style.lang).map(Chart::Trend)
-        }
-    }
-    .context("no estimates to draw")?;
     let bytes = if png {
         render_png(&chart, &style)?
     } else {
@@ -88,7 +83,84 @@ pub fn chart(args: &ChartArgs) -> anyhow::Result<Outcome> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(std::path::Path::new("."));
     let name = args.out.file_name().context("--out has no file name")?;
-    write_atomic(folder, &[OutputFile::new(name, bytes)])?;
-    eprintln!("wrote {}", args.out.display());
+    let alt_name = args.out.with_extension("alt.txt");
+    let alt_name = alt_name.file_name().context("--out has no file name")?;
+    let alt = format!("{}\n{}\n", chart.title(), describe(&chart, style.lang));
+    write_atomic(folder, &[OutputFile::new(name, bytes), OutputFile::new(alt_name, alt)])?;
+    eprintln!("wrote {} and {}", args.out.display(), alt_name.to_string_lossy());
     Ok(Outcome::Success)
+}
+
+/// The chart of `args.kind` from the estimates of the input files.
+fn from_estimates(
+    args: &ChartArgs,
+    analysis: &Analysis,
+    settings: &EstimateSettings,
+    taxonomy: &Taxonomy,
+    style: &Style,
+) -> anyhow::Result<Chart> {
+    let text = StudyText {
+        title: args.title.clone().unwrap_or_else(|| args.input.study.clone()),
+        question: args.question.clone().unwrap_or_default(),
+        source: file_names(args),
+        hide_source: args.no_source,
+    };
+    let group = settings.groups.first();
+    let lang = style.lang;
+    let overall: Vec<&Estimate> = analysis.estimates.iter().filter(|e| e.segment.is_none()).collect();
+    let wave = args.chart_wave.or_else(|| overall.iter().map(|e| e.wave).max());
+    let chart = match args.kind {
+        ChartKind::Bar => {
+            let rows: Vec<&Estimate> = overall.iter().copied().filter(|e| Some(e.wave) == wave).collect();
+            let none = || no_wave(wave, &overall);
+            Chart::Bar(figures::bar_chart(&rows, &text, group, taxonomy, lang).with_context(none)?)
+        }
+        ChartKind::Trend => {
+            let chart = figures::trend_chart(&overall, &text, group, args.categories.as_deref(), taxonomy, lang);
+            Chart::Trend(
+                chart.context("none of the --categories has estimates; use category ids such as marketing,pr")?,
+            )
+        }
+        ChartKind::Stacked => {
+            if analysis.choices.values().any(|c| *c == Choice::Multi) {
+                bail!(
+                    "stacked bars need a single-choice question: the shares of a multiple-choice question sum to more than 100 %; draw bar or trend instead"
+                );
+            }
+            Chart::Stacked(
+                figures::stacked_chart(&overall, &text, group, taxonomy, lang).context("no estimates to draw")?,
+            )
+        }
+        ChartKind::Change => {
+            let pair = figures::change_waves(&overall, args.from, args.to).map_err(anyhow::Error::msg)?;
+            let chart = figures::change_chart(&overall, &text, group, pair, taxonomy, lang);
+            Chart::Change(chart.context("no category has estimates in both waves")?)
+        }
+        ChartKind::Segments => {
+            let by = args
+                .input
+                .by
+                .as_deref()
+                .ok_or_else(|| UsageError("segments needs --by COLUMN".into()))?;
+            let rows: Vec<&Estimate> = analysis
+                .estimates
+                .iter()
+                .filter(|e| e.segment.is_some() && Some(e.wave) == wave)
+                .collect();
+            let chart = figures::segments_chart(&rows, &text, group, by, taxonomy, lang);
+            Chart::Panels(chart.with_context(|| format!("no estimates by `{by}` for wave {}", wave.unwrap_or(0)))?)
+        }
+        ChartKind::Published => bail!("published charts are read from published tables"),
+    };
+    Ok(chart)
+}
+
+fn no_wave(wave: Option<i32>, rows: &[&Estimate]) -> String {
+    let waves: std::collections::BTreeSet<i32> = rows.iter().map(|e| e.wave).collect();
+    let listed: Vec<String> = waves.iter().map(i32::to_string).collect();
+    format!(
+        "no estimates for wave {} (waves: {})",
+        wave.map_or("-".into(), |w| w.to_string()),
+        listed.join(", ")
+    )
 }

@@ -1,6 +1,9 @@
 //! One small file per subcommand: each turns parsed arguments into settings and wires the stages.
 
 pub mod chart;
+pub mod inspect;
+pub mod reconstruct;
+pub mod report;
 pub mod reproduce;
 pub mod run;
 pub mod shares;
@@ -40,6 +43,9 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Trend(args) => shares::shares(&args, true),
         Command::Chart(args) => chart::chart(&args),
         Command::Reproduce(args) => reproduce::reproduce(&args),
+        Command::Inspect(args) => inspect::inspect(&args),
+        Command::Reconstruct(args) => reconstruct::reconstruct(&args),
+        Command::Report(args) => report::report(&args),
     }
 }
 
@@ -63,6 +69,8 @@ pub fn input_settings(args: &InputArgs) -> anyhow::Result<(Vec<InputSpec>, Estim
             psu_col: args.psu_col.clone(),
             fpc_col: args.fpc_col.clone(),
             by_col: args.by.clone(),
+            include_incomplete: args.include_incomplete,
+            strict: args.strict,
         })
         .collect();
     let mut groups = vec![Group::communications()];
@@ -74,17 +82,31 @@ pub fn input_settings(args: &InputArgs) -> anyhow::Result<(Vec<InputSpec>, Estim
     Ok((
         specs,
         EstimateSettings {
-            method: args.ci,
+            method: args.ci.unwrap_or(default_method(args)),
+            lonely_psu: args.lonely_psu,
             level: args.level,
             groups,
         },
     ))
 }
 
+/// Wilson without weights or design, logit (R's svyciprop default) with them.
+fn default_method(args: &InputArgs) -> crate::stats::CiMethod {
+    let design = [&args.weight_col, &args.strata_col, &args.psu_col, &args.fpc_col];
+    if design.iter().any(|c| c.is_some()) {
+        crate::stats::CiMethod::Logit
+    } else {
+        crate::stats::CiMethod::Wilson
+    }
+}
+
 /// Prints what was detected and the row account on stderr.
 pub fn print_notes(analysis: &crate::pipeline::Analysis) {
     for note in analysis.notes() {
         eprintln!("{note}");
+    }
+    for warning in &analysis.warnings {
+        eprintln!("warning: {warning}");
     }
     eprintln!("{}", analysis.summary_line());
 }

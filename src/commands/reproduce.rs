@@ -1,24 +1,13 @@
 //! `deptshare reproduce`: exit 1 when a published figure no longer comes out of the data.
 
 use crate::cli::{ReproduceArgs, ReproduceFormat};
-use crate::config::Study;
-use crate::pipeline;
 use crate::report::table::Layout;
 use crate::reproduce::{self, failures};
-use crate::stats::EstimateSettings;
 
 use super::Outcome;
 
 pub fn reproduce(args: &ReproduceArgs) -> anyhow::Result<Outcome> {
-    let study = Study::load(&args.config)?;
-    let settings = EstimateSettings {
-        method: study.method,
-        level: study.raw.estimation.level,
-        groups: study.groups.clone(),
-    };
-    let analysis = pipeline::analyze(&study.input_specs(), &study.taxonomy, &settings)?;
-    let paths: Vec<_> = study.raw.published.iter().map(|p| p.path.as_path()).collect();
-    let checks = reproduce::check(&reproduce::load(&paths)?, &analysis.estimates);
+    let checks = super::run::prepare(&args.config)?.checks;
     match args.format {
         ReproduceFormat::Table => print!("{}", reproduce::table(Layout::Text, &checks)),
         ReproduceFormat::Json => println!("{}", serde_json::to_string_pretty(&checks)?),

@@ -1,41 +1,81 @@
 //! `deptshare run`: the whole pipeline on a study config, every output written at once.
 
+use std::collections::BTreeMap;
+use std::path::Path;
+
 use anyhow::Context;
 
 use crate::cli::RunArgs;
 use crate::config::Study;
 use crate::figures::study_charts;
-use crate::pipeline;
-use crate::report::{OutputFile, csv, json, manifest, markdown, write_atomic};
-use crate::reproduce;
+use crate::pipeline::{self, Analysis};
+use crate::report::doc::ReportInput;
+use crate::report::{OutputFile, csv, json, manifest, markdown, report_files, write_atomic};
+use crate::reproduce::{self, Check};
 use crate::stats::EstimateSettings;
 
 use super::Outcome;
 
-pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
-    let study = Study::load(&args.config)?;
+/// A study read and analysed, with its published checks and input hashes.
+pub struct Prepared {
+    pub study: Study,
+    pub analysis: Analysis,
+    pub checks: Vec<Check>,
+    pub hashes: BTreeMap<String, String>,
+}
+
+/// Loads a config and runs the data stages on it.
+pub fn prepare(config: &Path) -> anyhow::Result<Prepared> {
+    let study = Study::load(config)?;
     let settings = EstimateSettings {
         method: study.method,
         level: study.raw.estimation.level,
         groups: study.groups.clone(),
+        lonely_psu: Default::default(),
     };
     let analysis = pipeline::analyze(&study.input_specs(), &study.taxonomy, &settings)?;
     super::print_notes(&analysis);
-    let published: Vec<_> = study.raw.published.iter().map(|p| p.path.as_path()).collect();
+    let published: Vec<&Path> = study.raw.published.iter().map(|p| p.path.as_path()).collect();
     let checks = reproduce::check(&reproduce::load(&published)?, &analysis.estimates);
-
-    let mut files = study_charts(&study, &analysis)?;
-    let chart_names: Vec<String> = files
+    let read: Vec<&Path> = study
+        .raw
+        .inputs
         .iter()
-        .map(|f| f.path.to_string_lossy().replace('\\', "/"))
+        .map(|i| i.path.as_path())
+        .chain(published.iter().copied())
         .collect();
-    files.push(OutputFile::new(
-        "report.md",
-        markdown::render(&study, &analysis, &checks, &chart_names),
-    ));
+    let hashes = manifest::input_hashes(&study.file, &read)?;
+    Ok(Prepared {
+        study,
+        analysis,
+        checks,
+        hashes,
+    })
+}
+
+/// Charts plus the report, for `run` and `report`.
+pub fn charts_and_report(prepared: &Prepared, wave: Option<i32>) -> anyhow::Result<Vec<OutputFile>> {
+    let mut files = study_charts(&prepared.study, &prepared.analysis)?;
+    let input = ReportInput {
+        study: &prepared.study,
+        analysis: &prepared.analysis,
+        checks: &prepared.checks,
+        charts: &files,
+        wave,
+        hashes: &prepared.hashes,
+    };
+    let report = report_files(&input);
+    files.extend(report);
+    Ok(files)
+}
+
+pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
+    let prepared = prepare(&args.config)?;
+    let (study, analysis, checks) = (&prepared.study, &prepared.analysis, &prepared.checks);
+    let mut files = charts_and_report(&prepared, None)?;
     files.push(OutputFile::new(
         "results.json",
-        json::results(&analysis, Some(&study.raw.title), true)?,
+        json::results(analysis, Some(&study.raw.title), true)?,
     ));
     files.push(OutputFile::new("estimates.csv", csv::estimates(&analysis.estimates)?));
     files.push(OutputFile::new(
@@ -46,25 +86,18 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
     files.push(OutputFile::new("rejects.csv", csv::rejects(&analysis.rejects)?));
     files.push(OutputFile::new(
         "reproduce.json",
-        serde_json::to_string_pretty(&checks)? + "\n",
+        serde_json::to_string_pretty(checks)? + "\n",
     ));
-    let inputs: Vec<_> = study
-        .raw
-        .inputs
-        .iter()
-        .map(|i| i.path.as_path())
-        .chain(published.iter().copied())
-        .collect();
     files.push(OutputFile::new(
         "manifest.json",
-        manifest::render(&study.file, &study.raw, &inputs)?,
+        manifest::render(&study.file, &study.raw, prepared.hashes.clone())?,
     ));
     write_atomic(&args.out, &files).with_context(|| format!("writing outputs to {}", args.out.display()))?;
 
-    for id in analysis.studies() {
-        println!("{}", markdown::headline(&study, &analysis, id));
+    for id in study.study_ids() {
+        println!("{}", markdown::headline(study, analysis, id));
     }
-    let missed = reproduce::failures(&checks).len();
+    let missed = reproduce::failures(checks).len();
     println!(
         "published figures reproduced: {} of {}",
         checks.len() - missed,

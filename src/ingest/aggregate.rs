@@ -1,10 +1,12 @@
-//! Published tables: `study, wave, category, percent|share[, n, bound, label, source]`, one figure a row.
+//! Published tables: one figure a row, `wave, category` and a `percent`, `share` or `count`, with
+//! optional `study, n, bound, label, source, choice, question`.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Serialize;
 
-use super::{read_text, sniff};
+use super::{Choice, read_text, sniff};
 use crate::error::{Error, Result};
 
 /// How a published figure constrains the computed share.
@@ -21,17 +23,44 @@ pub enum Bound {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PublishedFigure {
     pub line: u64,
+    /// Empty when the table has no `study` column.
     pub study: String,
     pub wave: i32,
     pub category: String,
     pub label: String,
-    /// Published percent as printed (35, 40.5).
+    /// Published percent as printed (35, 40.5), or derived from a count.
     pub percent: f64,
     /// Decimals printed in the source; the tolerance is half a unit of the last one.
     pub decimals: u32,
     pub n: Option<u64>,
+    /// Respondents, when the table gives counts rather than percents.
+    pub count: Option<u64>,
     pub bound: Bound,
     pub source: String,
+    pub choice: Option<Choice>,
+    pub question: String,
+}
+
+/// The columns of one table, by position.
+struct Layout {
+    study: Option<usize>,
+    wave: usize,
+    category: usize,
+    value: Value,
+    n: Option<usize>,
+    bound: Option<usize>,
+    label: Option<usize>,
+    source: Option<usize>,
+    choice: Option<usize>,
+    question: Option<usize>,
+}
+
+/// Which column carries the figure.
+#[derive(Clone, Copy)]
+enum Value {
+    Percent(usize),
+    Share(usize),
+    Count(usize),
 }
 
 /// Reads a published table; every malformed row is an error naming its line.
@@ -52,62 +81,138 @@ pub fn read_published(path: &Path) -> Result<Vec<PublishedFigure>> {
         .iter()
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
-    let column = |name: &str| headers.iter().position(|h| h == name);
-    let required = |name: &str| {
-        column(name).ok_or_else(|| Error::MissingColumn {
-            path: path.to_path_buf(),
-            column: name.to_string(),
-            available: headers.clone(),
-        })
-    };
-    let (study, wave, category, percent) = (
-        required("study")?,
-        required("wave")?,
-        required("category")?,
-        required("percent")?,
-    );
+    let layout = Layout::find(path, &headers)?;
     let mut figures = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| parse(e.position().map_or(1, csv::Position::line), e.to_string()))?;
         let line = record.position().map_or(0, csv::Position::line);
-        let cell = |i: Option<usize>| i.and_then(|i| record.get(i)).unwrap_or("").trim().to_string();
-        let percent_text = cell(Some(percent));
-        let figure = PublishedFigure {
-            line,
-            study: cell(Some(study)),
-            wave: cell(Some(wave))
-                .parse()
-                .map_err(|_| parse(line, format!("wave `{}` is not a whole number", cell(Some(wave)))))?,
-            category: cell(Some(category)),
-            label: cell(column("label")),
-            percent: parse_percent(&percent_text).ok_or_else(|| {
-                parse(
-                    line,
-                    format!("percent `{percent_text}` is not a number between 0 and 100"),
-                )
-            })?,
-            decimals: percent_text.split(['.', ',']).nth(1).map_or(0, |d| d.len() as u32),
-            n: parse_n(&cell(column("n"))).map_err(|reason| parse(line, reason))?,
-            bound: parse_bound(&cell(column("bound"))).map_err(|reason| parse(line, reason))?,
-            source: cell(column("source")),
-        };
-        figures.push(figure);
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        figures.push(layout.figure(&record, line).map_err(|reason| parse(line, reason))?);
     }
+    if figures.is_empty() {
+        return Err(Error::HeaderOnly {
+            path: path.to_path_buf(),
+        });
+    }
+    complete_counts(&mut figures);
     Ok(figures)
 }
 
-fn parse_percent(text: &str) -> Option<f64> {
-    let value: f64 = text.replace(',', ".").parse().ok()?;
-    (0.0..=100.0).contains(&value).then_some(value)
+impl Layout {
+    fn find(path: &Path, headers: &[String]) -> Result<Layout> {
+        let column = |name: &str| headers.iter().position(|h| h == name);
+        let required = |name: &str| {
+            column(name).ok_or_else(|| Error::MissingColumn {
+                path: path.to_path_buf(),
+                column: name.to_string(),
+                available: headers.to_vec(),
+            })
+        };
+        let value = match (column("percent"), column("share"), column("count")) {
+            (Some(i), _, _) => Value::Percent(i),
+            (None, Some(i), _) => Value::Share(i),
+            (None, None, Some(i)) => Value::Count(i),
+            _ => {
+                return Err(required("percent")
+                    .err()
+                    .unwrap_or(Error::Invalid("no percent column".into())));
+            }
+        };
+        Ok(Layout {
+            study: column("study"),
+            wave: required("wave")?,
+            category: required("category")?,
+            value,
+            n: column("n"),
+            bound: column("bound"),
+            label: column("label"),
+            source: column("source"),
+            choice: column("choice"),
+            question: column("question"),
+        })
+    }
+
+    fn figure(&self, record: &csv::StringRecord, line: u64) -> std::result::Result<PublishedFigure, String> {
+        let cell = |i: Option<usize>| i.and_then(|i| record.get(i)).unwrap_or("").trim().to_string();
+        let wave_text = cell(Some(self.wave));
+        let (percent, decimals, count) = match self.value {
+            Value::Percent(i) => parse_percent(&cell(Some(i)), 1.0)?,
+            Value::Share(i) => parse_percent(&cell(Some(i)), 100.0)?,
+            Value::Count(i) => {
+                let text = cell(Some(i));
+                let count = text
+                    .parse::<u64>()
+                    .map_err(|_| format!("count `{text}` is not a whole number"))?;
+                (f64::NAN, 0, Some(count))
+            }
+        };
+        Ok(PublishedFigure {
+            line,
+            study: cell(self.study),
+            wave: wave_text
+                .parse()
+                .map_err(|_| format!("wave `{wave_text}` is not a whole number"))?,
+            category: cell(Some(self.category)),
+            label: cell(self.label),
+            percent,
+            decimals,
+            n: parse_n(&cell(self.n))?,
+            count,
+            bound: parse_bound(&cell(self.bound))?,
+            source: cell(self.source),
+            choice: parse_choice(&cell(self.choice))?,
+            question: cell(self.question),
+        })
+    }
+}
+
+/// Count tables: n is the wave's total unless given, and the percent follows from it.
+fn complete_counts(figures: &mut [PublishedFigure]) {
+    let mut totals: BTreeMap<(String, i32), u64> = BTreeMap::new();
+    for f in figures.iter() {
+        if let Some(count) = f.count {
+            *totals.entry((f.study.clone(), f.wave)).or_default() += count;
+        }
+    }
+    for f in figures.iter_mut() {
+        if let Some(count) = f.count {
+            let n =
+                *f.n.get_or_insert(totals.get(&(f.study.clone(), f.wave)).copied().unwrap_or(0));
+            f.percent = if n == 0 { 0.0 } else { count as f64 / n as f64 * 100.0 };
+            f.decimals = 1;
+        }
+    }
+}
+
+fn parse_percent(text: &str, scale: f64) -> std::result::Result<(f64, u32, Option<u64>), String> {
+    let normalized = text.replace(',', ".");
+    let value = normalized
+        .parse::<f64>()
+        .ok()
+        .map(|v| v * scale)
+        .filter(|v| (0.0..=100.0).contains(v));
+    let what = if scale == 1.0 { "percent" } else { "share" };
+    let range = if scale == 1.0 { "0 and 100" } else { "0 and 1" };
+    let value = value.ok_or_else(|| format!("{what} `{text}` is not a number between {range}"))?;
+    let decimals = normalized.split('.').nth(1).map_or(0, |d| d.len() as u32);
+    let decimals = if scale == 1.0 {
+        decimals
+    } else {
+        decimals.saturating_sub(2)
+    };
+    Ok((value, decimals, None))
 }
 
 fn parse_n(text: &str) -> std::result::Result<Option<u64>, String> {
-    if text.is_empty() {
-        return Ok(None);
+    match text {
+        "" => Ok(None),
+        _ => match text.parse::<u64>() {
+            Ok(0) | Err(_) => Err(format!("n `{text}` is not a whole number above zero")),
+            Ok(n) => Ok(Some(n)),
+        },
     }
-    text.parse()
-        .map(Some)
-        .map_err(|_| format!("n `{text}` is not a whole number"))
 }
 
 fn parse_bound(text: &str) -> std::result::Result<Bound, String> {
@@ -115,6 +220,15 @@ fn parse_bound(text: &str) -> std::result::Result<Bound, String> {
         "" | "exact" => Ok(Bound::Exact),
         "at_least" => Ok(Bound::AtLeast),
         other => Err(format!("bound `{other}` is not `exact` or `at_least`")),
+    }
+}
+
+fn parse_choice(text: &str) -> std::result::Result<Option<Choice>, String> {
+    match text {
+        "" => Ok(None),
+        "single" => Ok(Some(Choice::Single)),
+        "multi" | "multiple" => Ok(Some(Choice::Multi)),
+        other => Err(format!("choice `{other}` is not `single` or `multi`")),
     }
 }
 
@@ -128,6 +242,19 @@ impl PublishedFigure {
             Bound::Exact => computed == published,
             Bound::AtLeast => computed >= published,
         }
+    }
+
+    /// The whole number of respondents out of `n` that gives the published percent, if any does.
+    pub fn consistent_count(&self) -> Option<u64> {
+        if let Some(count) = self.count {
+            return Some(count);
+        }
+        let n = self.n?;
+        let centre = (self.percent / 100.0 * n as f64).round() as u64;
+        // The nearest whole count first; a neighbour may also round to the published figure.
+        [centre, centre.saturating_sub(1), centre + 1]
+            .into_iter()
+            .find(|&x| x <= n && self.matches(x as f64 / n as f64))
     }
 }
 
@@ -145,8 +272,11 @@ mod tests {
             percent,
             decimals,
             n: None,
+            count: None,
             bound,
             source: String::new(),
+            choice: None,
+            question: String::new(),
         }
     }
 
@@ -166,5 +296,17 @@ mod tests {
         assert!(!figure(40.5, 1, Bound::Exact).matches(0.41));
         assert!(figure(35.0, 0, Bound::AtLeast).matches(0.40));
         assert!(!figure(35.0, 0, Bound::AtLeast).matches(0.33));
+    }
+
+    #[test]
+    fn no_whole_count_of_278_gives_40_5_percent() {
+        let mut f = figure(40.5, 1, Bound::Exact);
+        f.n = Some(278);
+        assert_eq!(f.consistent_count(), None);
+        f.percent = 51.0;
+        f.decimals = 0;
+        assert_eq!(f.consistent_count(), Some(142));
+        f.n = None;
+        assert_eq!(f.consistent_count(), None);
     }
 }

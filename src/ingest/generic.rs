@@ -5,11 +5,11 @@ use std::path::Path;
 
 use csv::StringRecord;
 
-use super::{IngestSummary, InputSpec, RawAnswer, RawInput, Reject, read_text, sniff};
+use super::{InputSpec, RawAnswer, RawInput, read_text, sniff, survey};
 use crate::error::{Error, Result};
 use crate::taxonomy::{self, Taxonomy};
 
-const WAVE_COLUMNS: &[&str] = &["year", "wave", "jahr", "welle"];
+pub(super) const WAVE_COLUMNS: &[&str] = &["year", "wave", "jahr", "welle"];
 const RESPONDENT_COLUMNS: &[&str] = &[
     "respondent",
     "respondent id",
@@ -21,8 +21,12 @@ const RESPONDENT_COLUMNS: &[&str] = &[
 
 /// Reads `spec.path`; file-level problems are errors, row-level problems become rejects.
 pub fn read(spec: &InputSpec, taxonomy: &Taxonomy) -> Result<RawInput> {
+    read_decoded(spec, &read_text(&spec.path)?, taxonomy)
+}
+
+/// Reads the decoded text of `spec.path`.
+pub fn read_decoded(spec: &InputSpec, decoded: &sniff::Decoded, taxonomy: &Taxonomy) -> Result<RawInput> {
     let path = spec.path.as_path();
-    let decoded = read_text(path)?;
     let delimiter = sniff::delimiter(&decoded.text);
     let (headers, records) = parse_records(path, &decoded.text, delimiter)?;
     let mut notes = vec![format!(
@@ -33,32 +37,15 @@ pub fn read(spec: &InputSpec, taxonomy: &Taxonomy) -> Result<RawInput> {
         records.len()
     )];
     let columns = Columns::resolve(spec, &headers, &records, taxonomy, &mut notes)?;
-    let mut input = RawInput {
-        spec: spec.clone(),
-        answers: Vec::with_capacity(records.len()),
-        rejects: Vec::new(),
-        summary: IngestSummary::default(),
-        notes,
-    };
+    let mut input = RawInput::new(spec);
+    input.notes = notes;
     let mut seen = BTreeSet::new();
     for (line, record) in &records {
-        input.summary.rows_read += 1;
+        let lossy = decoded.lossy && record.iter().any(|c| c.contains('\u{FFFD}'));
         match columns.answer(spec, *line, record, headers.len(), &mut seen) {
-            Ok(answer) => {
-                input.summary.rows_accepted += 1;
-                if answer.labels.is_empty() {
-                    input.summary.no_answer += 1;
-                }
-                input.answers.push(answer);
-            }
-            Err(reason) => {
-                input.summary.rows_rejected += 1;
-                input.rejects.push(Reject {
-                    file: path.display().to_string(),
-                    line: *line,
-                    reason,
-                });
-            }
+            Ok(_) if lossy => input.reject(*line, "invalid bytes in a cell (not valid text)".to_string()),
+            Ok(answer) => input.accept(answer),
+            Err(reason) => input.reject(*line, reason),
         }
     }
     Ok(input)
@@ -87,6 +74,7 @@ fn parse_records(path: &Path, text: &str, delimiter: u8) -> Result<(Vec<String>,
     for record in reader.records() {
         let record = record.map_err(parse_err)?;
         let line = record.position().map_or(0, csv::Position::line);
+        survey::check_cells(path, line, &record)?;
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
@@ -234,13 +222,13 @@ impl Columns {
     }
 }
 
-fn parse_wave(text: &str) -> std::result::Result<i32, String> {
+pub(super) fn parse_wave(text: &str) -> std::result::Result<i32, String> {
     text.parse::<i32>()
         .map_err(|_| format!("wave `{text}` is not a whole number"))
 }
 
 /// A usable survey weight: finite and above zero (a decimal comma is accepted).
-fn parse_weight(text: &str) -> std::result::Result<f64, String> {
+pub(super) fn parse_weight(text: &str) -> std::result::Result<f64, String> {
     match parse_decimal(text) {
         Some(w) if w.is_finite() && w > 0.0 => Ok(w),
         Some(w) => Err(format!("weight `{w}` is not above zero")),
@@ -250,7 +238,7 @@ fn parse_weight(text: &str) -> std::result::Result<f64, String> {
 }
 
 /// A finite population correction: a population size (>= 1) or a sampling fraction in (0, 1].
-fn parse_fpc(text: &str) -> std::result::Result<f64, String> {
+pub(super) fn parse_fpc(text: &str) -> std::result::Result<f64, String> {
     match parse_decimal(text) {
         Some(f) if f.is_finite() && f > 0.0 => Ok(f),
         _ => Err(format!("fpc `{text}` is not a positive number")),

@@ -1,8 +1,17 @@
 //! Reading survey files into respondent rows, with every rejected row accounted for.
 
 pub mod aggregate;
+pub mod answers;
 pub mod generic;
+pub mod google_forms;
+pub mod inspect;
+pub mod limesurvey;
+#[cfg(test)]
+mod prop;
+pub mod qualtrics;
 pub mod sniff;
+pub mod survey;
+pub mod surveymonkey;
 
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -10,10 +19,11 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 
 /// Choice kind of the department question.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Choice {
     /// One department per respondent: shares sum to 100 %.
+    #[default]
     Single,
     /// Several departments per respondent: a group share is the share naming at least one member.
     Multi,
@@ -57,15 +67,58 @@ impl InputFormat {
     }
 }
 
-/// Reads one respondent-level file in the format the spec names (or the detected one).
+/// Reads one respondent-level file in the format the spec names (or the detected one);
+/// with `spec.strict` a rejected row (other than an excluded unfinished response) is an error.
 pub fn read(spec: &InputSpec, taxonomy: &crate::taxonomy::Taxonomy) -> Result<RawInput> {
+    let decoded = read_text(&spec.path)?;
+    let input = read_decoded(spec, &decoded, taxonomy)?;
+    if spec.strict
+        && let Some(reject) = input.rejects.iter().find(|r| !r.reason.starts_with(INCOMPLETE))
+    {
+        return Err(Error::Strict {
+            path: spec.path.clone(),
+            line: reject.line,
+            reason: reject.reason.clone(),
+        });
+    }
+    Ok(input)
+}
+
+/// Reads a file's bytes as `read` would after loading them (for tests and the fuzz target).
+pub fn read_bytes(spec: &InputSpec, bytes: &[u8], taxonomy: &crate::taxonomy::Taxonomy) -> Result<RawInput> {
+    let decoded = decode_checked(&spec.path, bytes)?;
+    read_decoded(spec, &decoded, taxonomy)
+}
+
+/// The format `spec` asks for, detected from the text when it says `auto`.
+pub fn format_of(spec: &InputSpec, decoded: &sniff::Decoded) -> (InputFormat, u8) {
+    let delimiter = sniff::delimiter(&decoded.text);
     match spec.format {
-        InputFormat::Auto | InputFormat::Generic => generic::read(spec, taxonomy),
-        other => Err(Error::Invalid(format!(
-            "{}: the {} reader is not written yet; export the data as a plain CSV with one row per respondent",
-            spec.path.display(),
-            other.as_str()
+        InputFormat::Auto => (sniff::detect(&decoded.text, delimiter), delimiter),
+        format => (format, delimiter),
+    }
+}
+
+/// Parses a survey-tool export into its columns and questions; `None` for generic and aggregate files.
+pub fn parse_survey(spec: &InputSpec, decoded: &sniff::Decoded) -> Result<Option<survey::Survey>> {
+    let path = spec.path.as_path();
+    Ok(Some(match format_of(spec, decoded) {
+        (InputFormat::Qualtrics, d) => qualtrics::parse(path, decoded, d)?,
+        (InputFormat::Surveymonkey, d) => surveymonkey::parse(path, decoded, d)?,
+        (InputFormat::Limesurvey, d) => limesurvey::parse(path, decoded, d)?,
+        (InputFormat::GoogleForms, d) => google_forms::parse(path, decoded, d)?,
+        _ => return Ok(None),
+    }))
+}
+
+fn read_decoded(spec: &InputSpec, decoded: &sniff::Decoded, taxonomy: &crate::taxonomy::Taxonomy) -> Result<RawInput> {
+    match (format_of(spec, decoded).0, parse_survey(spec, decoded)?) {
+        (_, Some(survey)) => answers::read(spec, &survey, taxonomy),
+        (InputFormat::Aggregate, None) => Err(Error::Invalid(format!(
+            "{}: a published table is not respondent data; it is read as an aggregate input",
+            spec.path.display()
         ))),
+        (_, None) => generic::read_decoded(spec, decoded, taxonomy),
     }
 }
 
@@ -89,6 +142,10 @@ pub struct InputSpec {
     pub fpc_col: Option<String>,
     /// Segment column (`--by`), e.g. company size.
     pub by_col: Option<String>,
+    /// Keep unfinished responses (Qualtrics Finished = 0, LimeSurvey empty submitdate) in the base.
+    pub include_incomplete: bool,
+    /// Any rejected row is an error naming its file and line.
+    pub strict: bool,
 }
 
 impl InputSpec {
@@ -108,6 +165,8 @@ impl InputSpec {
             psu_col: None,
             fpc_col: None,
             by_col: None,
+            include_incomplete: false,
+            strict: false,
         }
     }
 }
@@ -136,13 +195,16 @@ pub struct Reject {
     pub reason: String,
 }
 
-/// Row accounting: `rows_read = rows_accepted + rows_rejected`; no-answer rows are accepted but not in the base.
+/// Row accounting: `rows_read = rows_accepted + rows_rejected`. No-answer rows are accepted but
+/// not in the base; `incomplete` rows (unfinished responses left out by default) are counted among
+/// the rejected, so that every unused row is listed in rejects.csv.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct IngestSummary {
     pub rows_read: u64,
     pub rows_accepted: u64,
     pub rows_rejected: u64,
     pub no_answer: u64,
+    pub incomplete: u64,
 }
 
 impl IngestSummary {
@@ -151,6 +213,7 @@ impl IngestSummary {
         self.rows_accepted += other.rows_accepted;
         self.rows_rejected += other.rows_rejected;
         self.no_answer += other.no_answer;
+        self.incomplete += other.incomplete;
     }
 }
 
@@ -163,6 +226,47 @@ pub struct RawInput {
     pub summary: IngestSummary,
     /// What was detected (column choices, encoding), for stderr.
     pub notes: Vec<String>,
+}
+
+/// How the reason of an excluded unfinished response starts in rejects.csv.
+pub const INCOMPLETE: &str = "incomplete response";
+
+impl RawInput {
+    pub fn new(spec: &InputSpec) -> Self {
+        RawInput {
+            spec: spec.clone(),
+            answers: Vec::new(),
+            rejects: Vec::new(),
+            summary: IngestSummary::default(),
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn accept(&mut self, answer: RawAnswer) {
+        self.summary.rows_read += 1;
+        self.summary.rows_accepted += 1;
+        self.summary.no_answer += u64::from(answer.labels.is_empty());
+        self.answers.push(answer);
+    }
+
+    pub fn reject(&mut self, line: u64, reason: String) {
+        self.summary.rows_read += 1;
+        self.summary.rows_rejected += 1;
+        self.rejects.push(Reject {
+            file: self.spec.path.display().to_string(),
+            line,
+            reason,
+        });
+    }
+
+    /// An unfinished response, left out of the base unless `--include-incomplete`.
+    pub fn exclude_incomplete(&mut self, line: u64, why: &str) {
+        self.summary.incomplete += 1;
+        self.reject(
+            line,
+            format!("{INCOMPLETE} ({why}); left out of the base, --include-incomplete keeps it"),
+        );
+    }
 }
 
 /// Reads a whole file, refusing what cannot be a survey export before decoding it.
@@ -183,10 +287,33 @@ pub fn read_text(path: &Path) -> Result<sniff::Decoded> {
         });
     }
     let bytes = std::fs::read(path).map_err(io)?;
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+    decode_checked(path, &bytes)
+}
+
+/// Decodes bytes, refusing an empty file and one that is not text at all.
+pub fn decode_checked(path: &Path, bytes: &[u8]) -> Result<sniff::Decoded> {
+    if bytes.len() > sniff::MAX_FILE_BYTES {
+        return Err(Error::Parse {
+            path: path.to_path_buf(),
+            line: 1,
+            reason: format!(
+                "file of {} bytes is larger than the {} byte limit",
+                bytes.len(),
+                sniff::MAX_FILE_BYTES
+            ),
+        });
+    }
+    let decoded = sniff::decode(bytes);
+    if decoded.text.chars().all(|c| c.is_whitespace() || c == '\u{feff}') {
         return Err(Error::Empty {
             path: path.to_path_buf(),
         });
     }
-    Ok(sniff::decode(&bytes))
+    if let Some(line) = sniff::binary_line(&decoded.text) {
+        return Err(Error::NotText {
+            path: path.to_path_buf(),
+            line,
+        });
+    }
+    Ok(decoded)
 }

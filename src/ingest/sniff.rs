@@ -1,53 +1,89 @@
-//! Byte-level guesses about a CSV file: encoding (BOM, UTF-8, UTF-16, Windows-1252) and delimiter.
+//! Byte-level guesses about a CSV file: encoding (BOM, UTF-8, UTF-16, Windows-1252), binary
+//! refusal, delimiter, and which survey tool wrote it.
 
 use encoding_rs::{UTF_16BE, UTF_16LE, WINDOWS_1252};
 
-/// Largest input read into memory; larger files are refused rather than risking an out-of-memory.
-pub const MAX_FILE_BYTES: usize = 2 << 30;
+use super::InputFormat;
+
+/// Largest input read into memory; larger files are refused rather than risking an out-of-memory
+/// (decoding and parsing hold about three copies of the text at once).
+pub const MAX_FILE_BYTES: usize = 256 << 20;
+
+/// Largest single cell; anything bigger is not a survey answer but a broken quote or a pasted file.
+pub const MAX_CELL_BYTES: usize = 64 << 10;
 
 /// The text of a file and how it was decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decoded {
     pub text: String,
     pub encoding: &'static str,
+    /// Some bytes could not be decoded and became U+FFFD; the cells holding them are rejected.
+    pub lossy: bool,
 }
 
-/// Decodes bytes: a BOM decides; otherwise UTF-8 when valid, else Windows-1252 (German Excel).
+/// Decodes bytes: a BOM decides; otherwise UTF-8 when (nearly) valid, else Windows-1252 (German Excel).
 pub fn decode(bytes: &[u8]) -> Decoded {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return utf8_or_cp1252(rest, "utf-8 (bom)");
     }
-    if bytes.starts_with(b"\xFF\xFE") {
-        let (text, _, _) = UTF_16LE.decode(bytes);
-        return Decoded {
-            text: text.into_owned(),
-            encoding: "utf-16le",
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        let (encoding, name) = if bytes[0] == 0xFF {
+            (UTF_16LE, "utf-16le")
+        } else {
+            (UTF_16BE, "utf-16be")
         };
-    }
-    if bytes.starts_with(b"\xFE\xFF") {
-        let (text, _, _) = UTF_16BE.decode(bytes);
+        let (text, _, lossy) = encoding.decode(bytes);
         return Decoded {
             text: text.into_owned(),
-            encoding: "utf-16be",
+            encoding: name,
+            lossy,
         };
     }
     utf8_or_cp1252(bytes, "utf-8")
 }
 
+/// A file with valid multi-byte UTF-8 and only a few broken sequences is UTF-8 with bad cells;
+/// one without any valid multi-byte sequence is Windows-1252.
 fn utf8_or_cp1252(bytes: &[u8], utf8_name: &'static str) -> Decoded {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Decoded {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Decoded {
             text: text.to_string(),
             encoding: utf8_name,
-        },
-        Err(_) => {
-            let (text, _) = WINDOWS_1252.decode_without_bom_handling(bytes);
-            Decoded {
-                text: text.into_owned(),
-                encoding: "windows-1252",
-            }
-        }
+            lossy: false,
+        };
     }
+    let (mut multibyte, mut invalid) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += usize::from(!chunk.invalid().is_empty());
+    }
+    if multibyte > 0 && multibyte >= invalid {
+        return Decoded {
+            text: String::from_utf8_lossy(bytes).into_owned(),
+            encoding: utf8_name,
+            lossy: true,
+        };
+    }
+    let (text, _) = WINDOWS_1252.decode_without_bom_handling(bytes);
+    Decoded {
+        text: text.into_owned(),
+        encoding: "windows-1252",
+        lossy: false,
+    }
+}
+
+/// Where decoded text stops looking like text: a NUL or too many control characters.
+/// Returns the 1-based line of the first offending character.
+pub fn binary_line(text: &str) -> Option<u64> {
+    let sample: Vec<(usize, char)> = text.char_indices().take(64 << 10).collect();
+    let is_control = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}');
+    let controls = sample.iter().filter(|(_, c)| is_control(*c)).count();
+    let nul = sample.iter().any(|(_, c)| *c == '\0');
+    if !nul && controls * 100 <= sample.len() {
+        return None;
+    }
+    let at = sample.iter().find(|(_, c)| is_control(*c)).map_or(0, |(i, _)| *i);
+    Some(1 + text[..at].bytes().filter(|b| *b == b'\n').count() as u64)
 }
 
 /// Picks `,`, `;` or tab by which occurs most in the first line outside quotes (comma on ties).
@@ -76,6 +112,52 @@ fn first_record_line(text: &str) -> &str {
     text.lines()
         .find(|line| !line.starts_with('#') && !line.trim().is_empty())
         .unwrap_or("")
+}
+
+/// The first three records (fewer in a short file), for format detection.
+pub fn head_rows(text: &str, delimiter: u8) -> Vec<Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    reader
+        .records()
+        .take(3)
+        .filter_map(|r| r.ok())
+        .map(|r| r.iter().map(|c| c.trim().chars().take(200).collect()).collect())
+        .collect()
+}
+
+/// Which tool wrote the export, from its header rows; `Generic` when none fits.
+pub fn detect(text: &str, delimiter: u8) -> InputFormat {
+    let rows = head_rows(text, delimiter);
+    let row = |i: usize| rows.get(i).map(Vec::as_slice).unwrap_or(&[]);
+    let has = |cells: &[String], name: &str| cells.iter().any(|c| c.eq_ignore_ascii_case(name));
+    let (first, second, third) = (row(0), row(1), row(2));
+    let json_ids = third
+        .iter()
+        .any(|c| c.starts_with("{\"ImportId\"") || c.starts_with("{'ImportId'"));
+    let legacy = first.first().is_some_and(|c| c == "V1") && has(second, "ResponseID");
+    if json_ids || legacy || (has(first, "ResponseId") && has(first, "Finished")) {
+        return InputFormat::Qualtrics;
+    }
+    if has(first, "Respondent ID") && has(first, "Collector ID") {
+        return InputFormat::Surveymonkey;
+    }
+    let lime_codes = has(first, "submitdate") && (has(first, "lastpage") || has(first, "startlanguage"));
+    let lime_text = has(first, "Date submitted") && has(first, "Last page");
+    if lime_codes || lime_text {
+        return InputFormat::Limesurvey;
+    }
+    let stamp = first.first().map(|c| c.to_lowercase());
+    if matches!(
+        stamp.as_deref(),
+        Some("timestamp" | "zeitstempel" | "marca temporal" | "horodateur")
+    ) {
+        return InputFormat::GoogleForms;
+    }
+    InputFormat::Generic
 }
 
 #[cfg(test)]

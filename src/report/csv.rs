@@ -32,8 +32,26 @@ fn write_rows(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Resul
 
 pub fn estimates(rows: &[Estimate]) -> Result<String> {
     let header = [
-        "study", "wave", "segment", "category", "kind", "choice", "n", "count", "share", "se", "ci_low", "ci_high",
-        "deff", "method", "level",
+        "study",
+        "wave",
+        "segment",
+        "category",
+        "kind",
+        "choice",
+        "n",
+        "count",
+        "share",
+        "se",
+        "ci_low",
+        "ci_high",
+        "deff",
+        "method",
+        "level",
+        "n_weighted",
+        "count_weighted",
+        "n_effective",
+        "df",
+        "design",
     ];
     write_rows(
         &header,
@@ -54,6 +72,11 @@ pub fn estimates(rows: &[Estimate]) -> Result<String> {
                 opt(e.deff),
                 e.method.clone(),
                 e.level.to_string(),
+                opt(e.n_weighted),
+                opt(e.count_weighted),
+                opt(e.n_effective),
+                opt(e.df),
+                e.design.clone(),
             ]
         }),
     )
@@ -109,6 +132,7 @@ pub fn tests(rows: &[TestRecord]) -> Result<String> {
         "df",
         "p_value",
         "p_adjusted",
+        "ddf",
     ];
     write_rows(
         &header,
@@ -122,6 +146,7 @@ pub fn tests(rows: &[TestRecord]) -> Result<String> {
                 opt(t.df),
                 t.p_value.to_string(),
                 t.p_adjusted.to_string(),
+                opt(t.ddf),
             ]
         }),
     )

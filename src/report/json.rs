@@ -20,6 +20,7 @@ struct Results<'a> {
     comparisons: Option<&'a [Comparison]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     tests: Option<&'a [TestRecord]>,
+    warnings: &'a [String],
 }
 
 /// Pretty JSON with a trailing newline; `with_trend` adds comparisons and tests.
@@ -32,6 +33,7 @@ pub fn results(analysis: &Analysis, title: Option<&str>, with_trend: bool) -> Re
         ingest: &analysis.summary,
         comparisons: with_trend.then_some(analysis.trend.comparisons.as_slice()),
         tests: with_trend.then_some(analysis.trend.tests.as_slice()),
+        warnings: &analysis.warnings,
     };
     let mut text = serde_json::to_string_pretty(&results).map_err(|e| Error::Invalid(format!("writing json: {e}")))?;
     text.push('\n');

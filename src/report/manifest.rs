@@ -28,13 +28,18 @@ pub fn sha256_file(path: &Path) -> Result<String> {
     Ok(Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// The manifest text; `files` are every input the run read (data and published tables).
-pub fn render(config_file: &Path, config: &StudyConfig, files: &[&Path]) -> Result<String> {
+/// Path (with `/` separators) -> SHA-256 of the config and every file the run read.
+pub fn input_hashes(config_file: &Path, files: &[&Path]) -> Result<BTreeMap<String, String>> {
     let mut inputs = BTreeMap::new();
     inputs.insert(portable(config_file), sha256_file(config_file)?);
     for file in files {
         inputs.insert(portable(file), sha256_file(file)?);
     }
+    Ok(inputs)
+}
+
+/// The manifest text.
+pub fn render(config_file: &Path, config: &StudyConfig, inputs: BTreeMap<String, String>) -> Result<String> {
     let manifest = Manifest {
         tool: env!("CARGO_PKG_NAME"),
         version: env!("CARGO_PKG_VERSION"),

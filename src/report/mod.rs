@@ -1,6 +1,8 @@
 //! The report stage: pure renderers to bytes, and one place that writes files atomically.
 
 pub mod csv;
+pub mod doc;
+pub mod html;
 pub mod json;
 pub mod manifest;
 pub mod markdown;
@@ -50,6 +52,15 @@ pub fn write_atomic(dir: &Path, files: &[OutputFile]) -> Result<()> {
         std::fs::rename(temp, target).map_err(io(target))?;
     }
     Ok(())
+}
+
+/// `report.md` and `report.html` from one document.
+pub fn report_files(input: &doc::ReportInput) -> Vec<OutputFile> {
+    let document = doc::build(input);
+    vec![
+        OutputFile::new("report.md", markdown::render(&document)),
+        OutputFile::new("report.html", html::render(&document)),
+    ]
 }
 
 /// Whether a human-facing percent format is wanted.

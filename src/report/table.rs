@@ -11,6 +11,27 @@ pub enum Layout {
     Markdown,
 }
 
+/// A table for people: a header and rows of cells, rendered as text, Markdown or HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    pub fn new(header: &[&str], rows: Vec<Vec<String>>) -> Self {
+        Table {
+            header: header.iter().map(|h| h.to_string()).collect(),
+            rows,
+        }
+    }
+
+    pub fn render(&self, layout: Layout) -> String {
+        let header: Vec<&str> = self.header.iter().map(String::as_str).collect();
+        render(layout, &header, &self.rows)
+    }
+}
+
 /// Renders header and rows; numbers are right-aligned in text layout.
 pub fn render(layout: Layout, header: &[&str], rows: &[Vec<String>]) -> String {
     let widths: Vec<usize> = (0..header.len())
@@ -46,11 +67,18 @@ pub fn render(layout: Layout, header: &[&str], rows: &[Vec<String>]) -> String {
 }
 
 pub fn estimates(layout: Layout, estimates: &[Estimate]) -> String {
+    estimates_table(estimates).render(layout)
+}
+
+pub fn estimates_table(estimates: &[Estimate]) -> Table {
     let level = estimates.first().map_or(0.95, |e| e.level);
     let ci_header = format!("{:.0}% interval", level * 100.0);
-    let header = [
-        "study",
-        "wave",
+    // Segment and design columns appear only when some estimate has them, so plain tables stay narrow.
+    let segments = estimates.iter().any(|e| e.segment.is_some());
+    let design = estimates.iter().any(|e| e.is_design_based());
+    let mut header = vec!["study", "wave"];
+    header.extend(segments.then_some("segment"));
+    header.extend([
         "category",
         "share",
         ci_header.as_str(),
@@ -58,7 +86,8 @@ pub fn estimates(layout: Layout, estimates: &[Estimate]) -> String {
         "n",
         "choice",
         "method",
-    ];
+    ]);
+    header.extend(if design { vec!["design", "df", "deff"] } else { vec![] });
     let rows: Vec<Vec<String>> = estimates
         .iter()
         .map(|e| {
@@ -66,9 +95,9 @@ pub fn estimates(layout: Layout, estimates: &[Estimate]) -> String {
                 Kind::Department => e.category.clone(),
                 Kind::Group => format!("{} (group)", e.category),
             };
-            vec![
-                e.study.clone(),
-                e.wave.to_string(),
+            let mut row = vec![e.study.clone(), e.wave.to_string()];
+            row.extend(segments.then(|| e.segment.clone().unwrap_or_else(|| "all".into())));
+            row.extend([
                 name,
                 percent(e.share),
                 interval_text(e.ci_low, e.ci_high),
@@ -76,13 +105,23 @@ pub fn estimates(layout: Layout, estimates: &[Estimate]) -> String {
                 e.n.map_or_else(|| "-".into(), |n| n.to_string()),
                 e.choice.as_str().to_string(),
                 e.method.clone(),
-            ]
+            ]);
+            if design {
+                row.push(e.design.clone());
+                row.push(e.df.map_or_else(|| "-".into(), |d| format!("{d}")));
+                row.push(e.deff.map_or_else(|| "-".into(), |d| format!("{d:.2}")));
+            }
+            row
         })
         .collect();
-    render(layout, &header, &rows)
+    Table::new(&header, rows)
 }
 
 pub fn comparisons(layout: Layout, comparisons: &[Comparison]) -> String {
+    comparisons_table(comparisons).render(layout)
+}
+
+pub fn comparisons_table(comparisons: &[Comparison]) -> Table {
     let header = [
         "study",
         "category",
@@ -114,10 +153,14 @@ pub fn comparisons(layout: Layout, comparisons: &[Comparison]) -> String {
             ]
         })
         .collect();
-    render(layout, &header, &rows)
+    Table::new(&header, rows)
 }
 
 pub fn tests(layout: Layout, tests: &[TestRecord]) -> String {
+    tests_table(tests).render(layout)
+}
+
+pub fn tests_table(tests: &[TestRecord]) -> Table {
     let header = ["study", "category", "test", "statistic", "df", "p", "p (Holm)"];
     let rows: Vec<Vec<String>> = tests
         .iter()
@@ -127,13 +170,17 @@ pub fn tests(layout: Layout, tests: &[TestRecord]) -> String {
                 t.category.clone(),
                 t.name.clone(),
                 format!("{:.3}", t.statistic),
-                t.df.map_or_else(|| "-".into(), |d| format!("{d}")),
+                match (t.df, t.ddf) {
+                    (Some(d), Some(dd)) => format!("{d:.3}, {dd:.3}"),
+                    (Some(d), None) => format!("{d}"),
+                    _ => "-".into(),
+                },
                 p_text(t.p_value),
                 p_text(t.p_adjusted),
             ]
         })
         .collect();
-    render(layout, &header, &rows)
+    Table::new(&header, rows)
 }
 
 /// p-values for people: three significant decimals, "<0.001" below.

@@ -1,12 +1,17 @@
-//! Shares per study, wave and category (and groups of categories), computed with polars group-bys.
+//! Shares per study, wave, segment and category (and groups of categories), unweighted or under a survey
+//! design, from the domain sums that `domains` computes with polars group-bys.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use polars::prelude::*;
 use serde::Serialize;
 
+use super::design::{DesignSpec, LonelyPsu, Moments, Stratum, design_effect, ratio_variance};
+use super::domains::{CategorySums, Domain, DomainSums, Request, StudySums, polars_error, stratum_label, study_sums};
 use super::proportion::{CiMethod, interval};
-use crate::error::{Error, Result};
+use super::rao_scott::{RaoScott, rao_scott};
+use super::survey_ci::{DesignPoint, design_interval};
+use crate::error::Result;
 use crate::ingest::Choice;
 use crate::taxonomy::Taxonomy;
 
@@ -47,9 +52,10 @@ impl Group {
 }
 
 /// Department or group row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
+    #[default]
     Department,
     Group,
 }
@@ -60,10 +66,18 @@ pub struct EstimateSettings {
     pub method: CiMethod,
     pub level: f64,
     pub groups: Vec<Group>,
+    /// Single-PSU strata: an error (R's default) or R's "adjust".
+    pub lonely_psu: LonelyPsu,
 }
 
 /// One share with its interval; shares and bounds are fractions in [0, 1].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+///
+/// `n` and `count` are respondents (the base and those naming the category); under a design
+/// `n_weighted` and `count_weighted` are their weight totals, `share` their ratio, `se` its Taylor-linearised
+/// standard error, `deff` the design effect as R's `svymean(deff = TRUE)`, `n_effective` p(1-p)/se² and
+/// `df` the design degrees of freedom (PSUs minus strata). `design` names what was used (`srs` or e.g.
+/// `weights+strata+psu`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Estimate {
     pub study: String,
     pub wave: i32,
@@ -73,152 +87,386 @@ pub struct Estimate {
     pub choice: Choice,
     pub n: Option<u64>,
     pub count: Option<u64>,
+    pub n_weighted: Option<f64>,
+    pub count_weighted: Option<f64>,
     pub share: f64,
     pub se: Option<f64>,
     pub ci_low: Option<f64>,
     pub ci_high: Option<f64>,
     pub deff: Option<f64>,
+    pub n_effective: Option<f64>,
+    pub df: Option<f64>,
     pub method: String,
+    pub design: String,
     pub level: f64,
 }
 
-type Key = (String, i32);
+impl Estimate {
+    /// Estimated under weights or a design rather than as a simple random sample.
+    pub fn is_design_based(&self) -> bool {
+        !self.design.is_empty() && self.design != "srs"
+    }
+}
 
-/// Estimates every category named in a study for each of its waves, then each group.
+/// The Rao-Scott test of one category's share across the waves of a design-based study.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaveTest {
+    pub study: String,
+    pub kind: Kind,
+    pub category: String,
+    pub result: RaoScott,
+}
+
+/// What the estimate stage hands on.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Estimation {
+    pub estimates: Vec<Estimate>,
+    pub wave_tests: Vec<WaveTest>,
+}
+
+/// Estimates every category named in a study for each wave (and `--by` segment), then each group.
 ///
-/// Counts are distinct respondents, so a multiple-choice group counts a respondent once
-/// however many members they named (the union), and a single-choice group is the sum.
+/// A multiple-choice group is the union (a respondent naming several members counts once), a
+/// single-choice group the sum. Studies in `designs` with weights or design columns are estimated as
+/// R survey does; the others as simple random samples.
 pub fn estimate(
     frame: &DataFrame,
     choices: &BTreeMap<String, Choice>,
+    designs: &BTreeMap<String, DesignSpec>,
     settings: &EstimateSettings,
     taxonomy: &Taxonomy,
-) -> Result<Vec<Estimate>> {
-    let answered = frame.clone().lazy().filter(col("category").is_not_null());
-    let bases = collect_counts(answered.clone(), &["study", "wave"])?;
-    let counts = collect_counts(answered.clone(), &["study", "wave", "category"])?;
-    let mut per_study: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for key in counts.keys() {
-        per_study.entry(key[0].as_str()).or_default().insert(key[2].as_str());
-    }
-    let mut estimates = Vec::new();
-    for (key, n) in &bases {
-        let (study, wave) = (key[0].clone(), parse_wave(&key[1])?);
-        let choice = choices.get(&study).copied().unwrap_or(Choice::Single);
-        for category in per_study.get(study.as_str()).into_iter().flatten() {
-            let count = counts
-                .get(&vec![key[0].clone(), key[1].clone(), category.to_string()])
-                .copied()
-                .unwrap_or(0);
-            let id = (study.clone(), wave);
-            estimates.push(share_row(&id, category, Kind::Department, choice, count, *n, settings));
+) -> Result<Estimation> {
+    let segments = frame.column("segment").map_err(polars_error)?.null_count() < frame.height();
+    let mut out = Estimation::default();
+    for (study, choice) in choices {
+        let spec = designs.get(study).copied().unwrap_or_default();
+        let request = Request {
+            study,
+            multi: *choice == Choice::Multi,
+            clustered: spec.clusters,
+            design: spec.is_design(),
+            segments,
+            groups: &settings.groups,
+        };
+        let sums = study_sums(frame, &request)?;
+        let context = Context {
+            study,
+            choice: *choice,
+            spec,
+            settings,
+        };
+        out.estimates.extend(context.rows(&sums)?);
+        if spec.is_design() {
+            out.wave_tests.extend(context.wave_tests(&sums)?);
         }
     }
-    for group in &settings.groups {
-        let group_counts = collect_counts(answered.clone().filter(member_of(&group.members)), &["study", "wave"])?;
-        for (key, n) in &bases {
-            let named = per_study.get(key[0].as_str());
-            if !group
-                .members
-                .iter()
-                .any(|m| named.is_some_and(|s| s.contains(m.as_str())))
-            {
-                continue;
-            }
-            let choice = choices.get(&key[0]).copied().unwrap_or(Choice::Single);
-            let count = group_counts.get(key).copied().unwrap_or(0);
-            let id = (key[0].clone(), parse_wave(&key[1])?);
-            estimates.push(share_row(&id, &group.name, Kind::Group, choice, count, *n, settings));
-        }
-    }
-    estimates.sort_by(|a, b| {
-        (&a.study, a.wave, a.kind, taxonomy.rank(&a.category), &a.category).cmp(&(
-            &b.study,
-            b.wave,
-            b.kind,
-            taxonomy.rank(&b.category),
-            &b.category,
-        ))
+    out.estimates.sort_by(|a, b| {
+        let key = |e: &Estimate| {
+            (
+                e.study.clone(),
+                e.wave,
+                e.segment.clone(),
+                e.kind,
+                taxonomy.rank(&e.category),
+            )
+        };
+        key(a).cmp(&key(b)).then_with(|| a.category.cmp(&b.category))
     });
-    Ok(estimates)
+    Ok(out)
 }
 
-fn share_row(
-    key: &Key,
-    category: &str,
-    kind: Kind,
+struct Context<'a> {
+    study: &'a str,
     choice: Choice,
-    count: u64,
-    n: u64,
-    settings: &EstimateSettings,
-) -> Estimate {
-    let share = count as f64 / n as f64;
-    let ci = interval(settings.method, count as f64, n as f64, settings.level);
-    Estimate {
-        study: key.0.clone(),
-        wave: key.1,
-        segment: None,
-        category: category.to_string(),
-        kind,
-        choice,
-        n: Some(n),
-        count: Some(count),
-        share,
-        se: Some((share * (1.0 - share) / n as f64).sqrt()),
-        ci_low: ci.map(|c| c.low),
-        ci_high: ci.map(|c| c.high),
-        deff: Some(1.0),
-        method: settings.method.as_str().to_string(),
-        level: settings.level,
+    spec: DesignSpec,
+    settings: &'a EstimateSettings,
+}
+
+impl Context<'_> {
+    /// Categories named anywhere in the study, and the groups with at least one of them.
+    fn categories(&self, sums: &StudySums) -> Vec<(Kind, String)> {
+        let named: BTreeSet<(Kind, String)> = sums
+            .domains
+            .values()
+            .flat_map(|d| d.categories.keys().cloned())
+            .filter(|(kind, _)| *kind == Kind::Department)
+            .collect();
+        let groups = self
+            .settings
+            .groups
+            .iter()
+            .filter(|g| g.members.iter().any(|m| named.contains(&(Kind::Department, m.clone()))));
+        let groups: Vec<(Kind, String)> = groups.map(|g| (Kind::Group, g.name.clone())).collect();
+        named.into_iter().chain(groups).collect()
+    }
+
+    fn rows(&self, sums: &StudySums) -> Result<Vec<Estimate>> {
+        let categories = self.categories(sums);
+        let mut rows = Vec::new();
+        for (domain, domain_sums) in &sums.domains {
+            for category in &categories {
+                let strata = self.strata(sums, domain, domain_sums, category);
+                rows.push(self.row(domain, category, &strata)?);
+            }
+        }
+        Ok(rows)
+    }
+
+    /// The strata with respondents in the domain, carrying the category's sums.
+    fn strata(&self, sums: &StudySums, domain: &Domain, d: &DomainSums, category: &(Kind, String)) -> Vec<Part> {
+        let empty = BTreeMap::new();
+        let by_stratum = d.categories.get(category).unwrap_or(&empty);
+        d.strata
+            .iter()
+            .filter(|(_, s)| s.respondents > 0.0)
+            .map(|(name, s)| {
+                let c = by_stratum.get(name).copied().unwrap_or(CategorySums::default());
+                let design = sums.design.get(&(domain.wave, name.clone())).copied();
+                let stratum = Stratum {
+                    label: stratum_label(name, domain.wave),
+                    design: design.unwrap_or(super::design::StratumDesign {
+                        psus: s.psus,
+                        population: None,
+                    }),
+                    moments: Moments {
+                        w: s.w,
+                        y: c.y,
+                        ww: s.ww,
+                        yy: c.yy,
+                        yw: c.yw,
+                    },
+                };
+                Part {
+                    stratum,
+                    respondents: s.respondents,
+                    count: c.count,
+                    psus: s.psus,
+                }
+            })
+            .collect()
+    }
+
+    fn row(&self, domain: &Domain, category: &(Kind, String), strata: &[Part]) -> Result<Estimate> {
+        let n: f64 = strata.iter().map(|s| s.respondents).sum();
+        let count: f64 = strata.iter().map(|s| s.count).sum();
+        let base = Estimate {
+            study: self.study.to_string(),
+            wave: domain.wave,
+            segment: domain.segment.clone(),
+            category: category.1.clone(),
+            kind: category.0,
+            choice: self.choice,
+            n: Some(n as u64),
+            count: Some(count as u64),
+            method: self.settings.method.as_str().to_string(),
+            design: self.spec.describe(),
+            level: self.settings.level,
+            ..Estimate::default()
+        };
+        if self.spec.is_design() {
+            self.design_row(base, strata)
+        } else {
+            Ok(srs_row(base, count, n, self.settings))
+        }
+    }
+
+    fn design_row(&self, mut e: Estimate, strata: &[Part]) -> Result<Estimate> {
+        let only: Vec<Stratum> = strata.iter().map(|s| s.stratum.clone()).collect();
+        let w: f64 = only.iter().map(|s| s.moments.w).sum();
+        let y: f64 = only.iter().map(|s| s.moments.y).sum();
+        let n: f64 = strata.iter().map(|s| s.respondents).sum();
+        let share = if w > 0.0 { (y / w).clamp(0.0, 1.0) } else { 0.0 };
+        let variance = ratio_variance(&only, self.settings.lonely_psu)?;
+        let df = strata.iter().map(|s| s.psus - 1.0).sum::<f64>();
+        let point = DesignPoint { share, variance, n, df };
+        let ci = design_interval(self.settings.method, &point, self.settings.level);
+        e.n_weighted = Some(w);
+        e.count_weighted = Some(y);
+        e.share = share;
+        e.se = Some(variance.sqrt());
+        e.ci_low = ci.map(|c| c.low);
+        e.ci_high = ci.map(|c| c.high);
+        e.deff = design_effect(share, variance, n, w);
+        e.n_effective = Some(point.n_effective());
+        e.df = Some(df);
+        Ok(e)
+    }
+
+    /// One Rao-Scott test per category over the waves (segments are not tested).
+    fn wave_tests(&self, sums: &StudySums) -> Result<Vec<WaveTest>> {
+        let waves: Vec<(&Domain, &DomainSums)> = sums.domains.iter().filter(|(d, _)| d.segment.is_none()).collect();
+        let mut tests = Vec::new();
+        for category in self.categories(sums) {
+            let (mut strata, mut rows, mut nu) = (Vec::new(), 0.0, 0.0);
+            for (index, (domain, d)) in waves.iter().enumerate() {
+                let wave_strata = self.strata(sums, domain, d, &category);
+                nu += wave_strata.iter().map(|s| s.psus - 1.0).sum::<f64>();
+                rows += wave_strata.iter().map(|s| s.respondents).sum::<f64>();
+                strata.extend(wave_strata.into_iter().map(|s| (index, s.stratum)));
+            }
+            if let Some(result) = rao_scott(&strata, waves.len(), rows, nu, self.settings.lonely_psu)? {
+                tests.push(WaveTest {
+                    study: self.study.to_string(),
+                    kind: category.0,
+                    category: category.1.clone(),
+                    result,
+                });
+            }
+        }
+        Ok(tests)
     }
 }
 
-fn member_of(members: &[String]) -> Expr {
-    members
-        .iter()
-        .map(|m| col("category").eq(lit(m.clone())))
-        .reduce(|a, b| a.or(b))
-        .unwrap_or_else(|| lit(false))
+/// One stratum of a domain with the respondents, category count and PSUs it has there.
+struct Part {
+    stratum: Stratum,
+    respondents: f64,
+    count: f64,
+    psus: f64,
 }
 
-/// Distinct respondents per key; keys come back as strings (wave as its decimal text).
-fn collect_counts(frame: LazyFrame, keys: &[&str]) -> Result<BTreeMap<Vec<String>, u64>> {
-    let key_exprs: Vec<Expr> = keys.iter().map(|k| col(*k).cast(DataType::String)).collect();
-    let out = frame
-        .group_by(key_exprs)
-        .agg([col("respondent").n_unique().cast(DataType::UInt64).alias("count")])
-        .collect()
-        .map_err(polars_error)?;
-    let count_col = out
-        .column("count")
-        .map_err(polars_error)?
-        .u64()
-        .map_err(polars_error)?
-        .clone();
-    let key_cols = keys
-        .iter()
-        .map(|k| {
-            Ok(out
-                .column(k)
-                .map_err(polars_error)?
-                .str()
-                .map_err(polars_error)?
-                .clone())
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let mut counts = BTreeMap::new();
-    for row in 0..out.height() {
-        let key = key_cols.iter().map(|c| c.get(row).unwrap_or("").to_string()).collect();
-        counts.insert(key, count_col.get(row).unwrap_or(0));
+fn srs_row(mut e: Estimate, count: f64, n: f64, settings: &EstimateSettings) -> Estimate {
+    let share = if n > 0.0 { count / n } else { 0.0 };
+    let ci = interval(settings.method, count, n, settings.level);
+    let t_based = matches!(settings.method, CiMethod::Logit | CiMethod::KornGraubard);
+    e.n_weighted = Some(n);
+    e.count_weighted = Some(count);
+    e.share = share;
+    e.se = Some((share * (1.0 - share) / n).sqrt());
+    e.ci_low = ci.map(|c| c.low);
+    e.ci_high = ci.map(|c| c.high);
+    e.deff = Some(1.0);
+    e.n_effective = Some(n);
+    e.df = t_based.then_some(n - 1.0);
+    e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// (wave, stratum, psu, category, weight) per respondent.
+    type Respondent = (i32, u8, u8, u8, f64);
+
+    fn frame_of(respondents: &[Respondent], scale: f64) -> DataFrame {
+        frame_with(respondents, scale, true)
     }
-    Ok(counts)
-}
 
-fn parse_wave(text: &str) -> Result<i32> {
-    text.parse()
-        .map_err(|_| Error::Invalid(format!("internal: wave key `{text}` is not a number")))
-}
+    /// Without `design` the stratum and PSU columns are null, as when the input names none.
+    fn frame_with(respondents: &[Respondent], scale: f64, design: bool) -> DataFrame {
+        let n = respondents.len();
+        let names = ["marketing", "pr", "sales"];
+        df!(
+            "study" => vec!["s"; n],
+            "wave" => respondents.iter().map(|r| r.0).collect::<Vec<_>>(),
+            "respondent" => (0..n).map(|i| i.to_string()).collect::<Vec<_>>(),
+            "category" => respondents.iter().map(|r| Some(names[r.3 as usize])).collect::<Vec<_>>(),
+            "label" => respondents.iter().map(|r| Some(names[r.3 as usize])).collect::<Vec<_>>(),
+            "weight" => respondents.iter().map(|r| r.4 * scale).collect::<Vec<_>>(),
+            "stratum" => respondents.iter().map(|r| design.then(|| format!("h{}", r.1))).collect::<Vec<_>>(),
+            "psu" => respondents.iter().map(|r| design.then(|| format!("p{}", r.2))).collect::<Vec<_>>(),
+            "fpc" => vec![None::<f64>; n],
+            "segment" => vec![None::<String>; n],
+        )
+        .unwrap_or_default()
+    }
 
-fn polars_error(e: PolarsError) -> Error {
-    Error::Invalid(format!("polars: {e}"))
+    fn run(frame: &DataFrame, spec: DesignSpec, method: CiMethod) -> Vec<Estimate> {
+        let settings = EstimateSettings {
+            method,
+            level: 0.95,
+            groups: vec![Group::communications()],
+            lonely_psu: LonelyPsu::Adjust,
+        };
+        let choices = BTreeMap::from([("s".to_string(), Choice::Single)]);
+        let designs = BTreeMap::from([("s".to_string(), spec)]);
+        let out = estimate(frame, &choices, &designs, &settings, &Taxonomy::builtin());
+        out.map(|o| o.estimates).unwrap_or_default()
+    }
+
+    const DESIGN: DesignSpec = DesignSpec {
+        weights: true,
+        strata: true,
+        clusters: true,
+        fpc: false,
+    };
+
+    fn respondents() -> impl Strategy<Value = Vec<Respondent>> {
+        prop::collection::vec((2023..=2024i32, 0u8..3, 0u8..4, 0u8..3, 0.1f64..10.0), 4..80)
+    }
+
+    fn close(a: Option<f64>, b: Option<f64>, tol: f64) -> bool {
+        match (a, b) {
+            (Some(a), Some(b)) => (a - b).abs() <= tol * a.abs().max(b.abs()) + 1e-12,
+            (None, None) => true,
+            _ => false,
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn weights_of_one_give_the_unweighted_answer(mut people in respondents()) {
+            people.iter_mut().for_each(|p| p.4 = 1.0);
+            let frame = frame_with(&people, 1.0, false);
+            let weights = DesignSpec { weights: true, ..DesignSpec::default() };
+            let weighted = run(&frame, weights, CiMethod::Wilson);
+            let plain = run(&frame, DesignSpec::default(), CiMethod::Wilson);
+            prop_assert_eq!(weighted.len(), plain.len());
+            for (w, p) in weighted.iter().zip(&plain) {
+                prop_assert_eq!((&w.category, w.n, w.count), (&p.category, p.n, p.count));
+                prop_assert!((w.share - p.share).abs() < 1e-12);
+                prop_assert!(close(w.count_weighted, p.count.map(|c| c as f64), 1e-12));
+                // R's weights-only design is a with-replacement sample: var = p(1-p)/(n-1).
+                let n = p.n.unwrap_or(0) as f64;
+                let srs_se = p.se.map(|se| se * (n / (n - 1.0)).sqrt());
+                prop_assert!(n < 2.0 || close(w.se, srs_se, 1e-9), "{:?} vs {:?}", w.se, srs_se);
+            }
+        }
+
+        #[test]
+        fn scaling_all_weights_changes_nothing(people in respondents(), scale in 0.01f64..100.0) {
+            let method = CiMethod::KornGraubard;
+            let base = run(&frame_of(&people, 1.0), DESIGN, method);
+            let scaled = run(&frame_of(&people, scale), DESIGN, method);
+            prop_assert_eq!(base.len(), scaled.len());
+            for (a, b) in base.iter().zip(&scaled) {
+                prop_assert!((a.share - b.share).abs() <= 1e-12);
+                prop_assert!(close(a.se, b.se, 1e-9), "{:?} vs {:?}", a, b);
+                prop_assert!(close(a.ci_low, b.ci_low, 1e-8) && close(a.ci_high, b.ci_high, 1e-8), "{:?} vs {:?}", a, b);
+                prop_assert!(close(a.n_effective, b.n_effective, 1e-8) && a.df == b.df);
+            }
+        }
+
+        #[test]
+        fn single_choice_shares_sum_to_one_per_wave(people in respondents()) {
+            for spec in [DESIGN, DesignSpec::default()] {
+                let estimates = run(&frame_of(&people, 1.0), spec, CiMethod::Logit);
+                let mut sums: BTreeMap<i32, f64> = BTreeMap::new();
+                for e in estimates.iter().filter(|e| e.kind == Kind::Department) {
+                    *sums.entry(e.wave).or_default() += e.share;
+                }
+                prop_assert!(!sums.is_empty());
+                for total in sums.values() {
+                    prop_assert!((total - 1.0).abs() < 1e-12, "{}", total);
+                }
+            }
+        }
+
+        #[test]
+        fn every_design_interval_holds_its_estimate(
+            people in respondents(),
+            method in prop::sample::select(CiMethod::ALL.to_vec()),
+        ) {
+            for e in run(&frame_of(&people, 1.0), DESIGN, method) {
+                if let (Some(low), Some(high)) = (e.ci_low, e.ci_high) {
+                    prop_assert!((0.0..=1.0).contains(&low) && (0.0..=1.0).contains(&high), "{:?}", e);
+                    prop_assert!(low <= e.share + 1e-12 && e.share <= high + 1e-12, "{:?}", e);
+                } else {
+                    // Only t-based intervals may be missing, and only without design degrees of freedom.
+                    prop_assert!(e.df.is_some_and(|df| df < 1.0), "{:?}", e);
+                }
+            }
+        }
+    }
 }

@@ -1,8 +1,13 @@
-//! The estimate stage: shares, intervals and significance tests.
+//! The estimate stage: shares, intervals and significance tests, unweighted or under a survey design.
 
+pub mod design;
+pub mod domains;
 pub mod estimate;
 pub mod proportion;
+pub mod rao_scott;
+pub mod survey_ci;
 pub mod tests;
 
-pub use estimate::{Estimate, EstimateSettings, Group, Kind, estimate};
+pub use design::{DesignSpec, LonelyPsu};
+pub use estimate::{Estimate, EstimateSettings, Estimation, Group, Kind, WaveTest, estimate};
 pub use proportion::{CiMethod, Interval};

@@ -1,4 +1,5 @@
-//! Confidence intervals for a single binomial proportion (Wilson, Clopper-Pearson, Agresti-Coull, Jeffreys, Wald).
+//! Confidence intervals for a single binomial proportion (Wilson, Clopper-Pearson, Agresti-Coull, Jeffreys, Wald;
+//! logit and Korn-Graubard through `survey_ci` as for a simple random sample).
 
 use std::fmt;
 use std::str::FromStr;
@@ -14,15 +15,19 @@ pub enum CiMethod {
     AgrestiCoull,
     Jeffreys,
     Wald,
+    Logit,
+    KornGraubard,
 }
 
 impl CiMethod {
-    pub const ALL: [CiMethod; 5] = [
+    pub const ALL: [CiMethod; 7] = [
         CiMethod::Wilson,
         CiMethod::ClopperPearson,
         CiMethod::AgrestiCoull,
         CiMethod::Jeffreys,
         CiMethod::Wald,
+        CiMethod::Logit,
+        CiMethod::KornGraubard,
     ];
 
     /// Stable name used on the command line and in reports.
@@ -33,17 +38,25 @@ impl CiMethod {
             CiMethod::AgrestiCoull => "agresti-coull",
             CiMethod::Jeffreys => "jeffreys",
             CiMethod::Wald => "wald",
+            CiMethod::Logit => "logit",
+            CiMethod::KornGraubard => "korn-graubard",
         }
     }
 
     /// One line for `--help`.
     pub fn describe(self) -> &'static str {
         match self {
-            CiMethod::Wilson => "score interval; good coverage at small n (default)",
+            CiMethod::Wilson => {
+                "score interval; good coverage at small n (default without weights; on the effective n with them)"
+            }
             CiMethod::ClopperPearson => "exact binomial interval; conservative, never under-covers",
             CiMethod::AgrestiCoull => "adjusted Wald (add z^2/2 successes and failures); simple and close to Wilson",
             CiMethod::Jeffreys => "Bayesian interval with Beta(1/2, 1/2) prior; good coverage, equal tails",
             CiMethod::Wald => "normal approximation p ± z·SE; textbook only, poor coverage near 0 or 1",
+            CiMethod::Logit => {
+                "R svyciprop(method=\"logit\"): Wald on the log-odds, t with design df (default with weights)"
+            }
+            CiMethod::KornGraubard => "R svyciprop(method=\"beta\"): Clopper-Pearson on the df-adjusted effective n",
         }
     }
 }
@@ -89,6 +102,7 @@ pub fn interval(method: CiMethod, x: f64, n: f64, level: f64) -> Option<Interval
         CiMethod::AgrestiCoull => agresti_coull(x, n, z_value(level)),
         CiMethod::Jeffreys => jeffreys(x, n, alpha),
         CiMethod::Wald => wald(x, n, z_value(level)),
+        CiMethod::Logit | CiMethod::KornGraubard => return super::survey_ci::unweighted(method, x, n, level),
     };
     finish(low, high, x, n)
 }
@@ -103,7 +117,7 @@ pub fn z_value(level: f64) -> f64 {
 
 /// Clamps to [0, 1] and pins the edges, so callers can rely on the documented guarantees
 /// whatever rounding the individual formulas produce.
-fn finish(low: f64, high: f64, x: f64, n: f64) -> Option<Interval> {
+pub(crate) fn finish(low: f64, high: f64, x: f64, n: f64) -> Option<Interval> {
     if low.is_nan() || high.is_nan() {
         return None;
     }
@@ -167,7 +181,7 @@ fn jeffreys(x: f64, n: f64, alpha: f64) -> (f64, f64) {
 /// loop never terminates if the function value turns NaN, and it has no bracket. Keeping a bracket
 /// and falling back to bisection makes this bounded in time and always inside (0, 1); Newton steps
 /// give full double precision in a handful of iterations when they behave.
-fn beta_quantile(a: f64, b: f64, prob: f64) -> f64 {
+pub(crate) fn beta_quantile(a: f64, b: f64, prob: f64) -> f64 {
     if prob <= 0.0 {
         return 0.0;
     }

@@ -174,7 +174,7 @@ fn chi_square_result(statistic: f64, df: f64) -> Option<TestResult> {
 /// Two-sided normal p-value computed as the chi-square(1) upper tail of z^2: statrs' erfc (behind
 /// `Normal::cdf`) is only good to about 1e-10 relative, while the incomplete gamma behind
 /// `ChiSquared::sf` is accurate to near machine precision.
-fn two_sided_normal_p(z: f64) -> f64 {
+pub fn two_sided_normal_p(z: f64) -> f64 {
     match ChiSquared::new(1.0) {
         Ok(dist) => dist.sf(z * z).min(1.0),
         Err(_) => f64::NAN,

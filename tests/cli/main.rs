@@ -5,6 +5,11 @@
 // Panicking is how a test fails.
 #![allow(clippy::unwrap_used)]
 
+mod charts;
+mod design;
+mod formats;
+mod notebooks;
+mod report;
 mod skeleton;
 
 use std::path::{Path, PathBuf};

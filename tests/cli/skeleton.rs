@@ -15,7 +15,7 @@ fn run_prints_the_headline_and_writes_every_output() {
     assert!(text.contains("Marketing 35.0%"), "{text}");
     assert!(text.contains("PR 21.0%"), "{text}");
     assert!(text.contains("communications (Marketing + PR) 56.0%"), "{text}");
-    assert!(text.contains("published figures reproduced: 5 of 5"), "{text}");
+    assert!(text.contains("published figures reproduced: 17 of 17"), "{text}");
     for file in [
         "report.md",
         "results.json",
@@ -325,7 +325,8 @@ fn reproduce_passes_on_the_bundled_study_and_names_a_miss() {
             "path = \"surveys/",
             &format!("path = \"{}/data/surveys/", root().display()),
         )
-        .replace("path = \"published/econsultancy-2010.csv\"", "path = \"published.csv\"");
+        .replace("path = \"published/econsultancy-2010.csv\"", "path = \"published.csv\"")
+        .replace("path = \"published/", &format!("path = \"{}/data/published/", root().display()));
     std::fs::write(dir.path().join("study.toml"), config).unwrap();
     let out = deptshare(&["reproduce", "--config", dir.path().join("study.toml").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));

@@ -1,0 +1,200 @@
+//! Published tables as input: shares as published, intervals only where n was published,
+//! and a warning (never a silent rounding) when no whole count of n gives a published share.
+
+use std::collections::BTreeMap;
+
+use crate::error::{Error, Result};
+use crate::ingest::aggregate::{Bound, PublishedFigure, read_published};
+use crate::ingest::{Choice, IngestSummary, InputSpec, Reject};
+use crate::stats::proportion::interval;
+use crate::stats::{Estimate, EstimateSettings, Group, Kind};
+use crate::taxonomy::Taxonomy;
+
+/// Estimates read from one published table.
+#[derive(Debug, Clone, Default)]
+pub struct AggregateInput {
+    pub estimates: Vec<Estimate>,
+    pub rejects: Vec<Reject>,
+    pub summary: IngestSummary,
+    pub warnings: Vec<String>,
+    pub choices: BTreeMap<String, Choice>,
+}
+
+/// Method name of an estimate whose interval cannot be computed.
+pub const NO_INTERVAL: &str = "none (n not published)";
+
+/// Reads `spec.path` as a published table and turns each figure into an estimate.
+pub fn read(spec: &InputSpec, taxonomy: &Taxonomy, settings: &EstimateSettings) -> Result<AggregateInput> {
+    let figures = read_published(&spec.path)?;
+    let mut out = AggregateInput::default();
+    let mut seen: BTreeMap<(String, i32, String), u64> = BTreeMap::new();
+    for figure in &figures {
+        out.summary.rows_read += 1;
+        let study = if figure.study.is_empty() {
+            spec.study.clone()
+        } else {
+            figure.study.clone()
+        };
+        let (kind, category) = classify(spec, figure, taxonomy, &settings.groups)?;
+        let reject = |reason: String| Reject {
+            file: spec.path.display().to_string(),
+            line: figure.line,
+            reason,
+        };
+        if figure.bound != Bound::Exact {
+            out.rejects.push(reject(
+                "a bound (`at_least`) is a check for `reproduce`, not a share".into(),
+            ));
+            continue;
+        }
+        if let Some(first) = seen.insert((study.clone(), figure.wave, category.clone()), figure.line) {
+            out.rejects.push(reject(format!(
+                "{category} in wave {} is already given on line {first}",
+                figure.wave
+            )));
+            continue;
+        }
+        out.summary.rows_accepted += 1;
+        let choice = figure.choice.unwrap_or(spec.choice);
+        out.choices.insert(study.clone(), choice);
+        if figure.n.is_some() && figure.consistent_count().is_none() {
+            out.warnings.push(inconsistent(spec, figure));
+        }
+        out.estimates
+            .push(estimate(study, category, kind, choice, figure, settings));
+    }
+    out.summary.rows_rejected = out.rejects.len() as u64;
+    add_groups(&mut out, settings);
+    Ok(out)
+}
+
+/// A group name, or a department label the taxonomy knows.
+fn classify(
+    spec: &InputSpec,
+    figure: &PublishedFigure,
+    taxonomy: &Taxonomy,
+    groups: &[Group],
+) -> Result<(Kind, String)> {
+    if groups.iter().any(|g| g.name == figure.category) {
+        return Ok((Kind::Group, figure.category.clone()));
+    }
+    let label = if figure.category.is_empty() {
+        &figure.label
+    } else {
+        &figure.category
+    };
+    match taxonomy.resolve(label) {
+        Some(id) => Ok((Kind::Department, id.to_string())),
+        None => Err(Error::UnknownLabel {
+            path: spec.path.clone(),
+            line: figure.line,
+            label: label.clone(),
+            suggestion: taxonomy.suggest(label),
+            more: 0,
+        }),
+    }
+}
+
+fn inconsistent(spec: &InputSpec, figure: &PublishedFigure) -> String {
+    let n = figure.n.unwrap_or(0);
+    format!(
+        "{}:{}: {} % of n = {n} is {:.2} respondents, and no whole count gives {} %: the table is inconsistent; \
+         its interval uses the unrounded count",
+        spec.path.display(),
+        figure.line,
+        figure.percent,
+        figure.percent / 100.0 * n as f64,
+        figure.percent
+    )
+}
+
+fn estimate(
+    study: String,
+    category: String,
+    kind: Kind,
+    choice: Choice,
+    figure: &PublishedFigure,
+    settings: &EstimateSettings,
+) -> Estimate {
+    let share = figure.percent / 100.0;
+    let base = Estimate {
+        study,
+        wave: figure.wave,
+        category,
+        kind,
+        choice,
+        share,
+        method: NO_INTERVAL.to_string(),
+        level: settings.level,
+        ..Default::default()
+    };
+    match figure.n {
+        None => base,
+        Some(n) => with_interval(base, figure.consistent_count(), n, settings),
+    }
+}
+
+/// Fills n, count, se and the interval; an inconsistent share keeps its unrounded count for the interval.
+fn with_interval(mut e: Estimate, count: Option<u64>, n: u64, settings: &EstimateSettings) -> Estimate {
+    let x = count.map_or(e.share * n as f64, |c| c as f64);
+    let ci = interval(settings.method, x, n as f64, settings.level);
+    e.n = Some(n);
+    e.count = count;
+    e.se = Some((e.share * (1.0 - e.share) / n as f64).sqrt());
+    e.ci_low = ci.map(|c| c.low);
+    e.ci_high = ci.map(|c| c.high);
+    e.deff = Some(1.0);
+    e.method = settings.method.as_str().to_string();
+    e
+}
+
+/// Single choice: a group the table does not give is the sum of its members (all must be
+/// published). Multiple choice: a union cannot be read off margins, so none is made.
+fn add_groups(out: &mut AggregateInput, settings: &EstimateSettings) {
+    let mut derived = Vec::new();
+    let waves: std::collections::BTreeSet<(String, i32)> =
+        out.estimates.iter().map(|e| (e.study.clone(), e.wave)).collect();
+    for (study, wave) in waves {
+        if out.choices.get(&study) != Some(&Choice::Single) {
+            continue;
+        }
+        let rows: Vec<&Estimate> = out
+            .estimates
+            .iter()
+            .filter(|e| e.study == study && e.wave == wave)
+            .collect();
+        for group in &settings.groups {
+            if rows.iter().any(|e| e.kind == Kind::Group && e.category == group.name) {
+                continue;
+            }
+            let members: Vec<&&Estimate> = rows.iter().filter(|e| group.members.contains(&e.category)).collect();
+            if members.len() != group.members.len() {
+                continue;
+            }
+            let share = members.iter().map(|e| e.share).sum();
+            let mut sum = Estimate {
+                kind: Kind::Group,
+                category: group.name.clone(),
+                share,
+                ..(**members[0]).clone()
+            };
+            let counts: Option<u64> = members.iter().map(|e| e.count).sum();
+            let n = members[0].n.filter(|n| members.iter().all(|e| e.n == Some(*n)));
+            sum = match n {
+                Some(n) => with_interval(sum, counts, n, settings),
+                None => Estimate {
+                    n: None,
+                    count: None,
+                    se: None,
+                    ci_low: None,
+                    ci_high: None,
+                    deff: None,
+                    method: NO_INTERVAL.into(),
+                    ..sum
+                },
+            };
+            derived.push(sum);
+        }
+    }
+    out.estimates.extend(derived);
+}

@@ -1,0 +1,14 @@
+//! `deptshare inspect FILE`: what the file holds and the command line to read it.
+
+use crate::cli::InspectArgs;
+use crate::ingest::{InputSpec, inspect};
+use crate::taxonomy::Taxonomy;
+
+use super::Outcome;
+
+pub fn inspect(args: &InspectArgs) -> anyhow::Result<Outcome> {
+    let mut spec = InputSpec::new(&args.file);
+    spec.format = args.format_in.into();
+    print!("{}", inspect::describe(&spec, &Taxonomy::builtin())?);
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,26 @@
+//! `deptshare report`: the yearly report (`report.html`, `report.md`) and its charts for one wave.
+
+use anyhow::Context;
+
+use crate::cli::ReportArgs;
+use crate::report::write_atomic;
+
+use super::Outcome;
+use super::run::{charts_and_report, prepare};
+
+pub fn report(args: &ReportArgs) -> anyhow::Result<Outcome> {
+    let prepared = prepare(&args.config)?;
+    if let Some(wave) = args.wave
+        && !prepared.analysis.estimates.iter().any(|e| e.wave == wave)
+    {
+        anyhow::bail!("{}: no study has wave {wave}", args.config.display());
+    }
+    let files = charts_and_report(&prepared, args.wave)?;
+    write_atomic(&args.out, &files).with_context(|| format!("writing the report to {}", args.out.display()))?;
+    eprintln!(
+        "wrote {} and {}",
+        args.out.join("report.html").display(),
+        args.out.join("report.md").display()
+    );
+    Ok(Outcome::Success)
+}

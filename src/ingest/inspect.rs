@@ -1,0 +1,195 @@
+//! `deptshare inspect`: what a file holds, as a text for people: detected format, encoding,
+//! header rows, questions, the department question's labels and the command line to read it.
+
+use std::fmt::Write as _;
+
+use super::answers::{candidates, distinct_labels, looks_multi};
+use super::generic::WAVE_COLUMNS;
+use super::survey::{Column, Part, Question, Survey, split_rows};
+use super::{InputFormat, InputSpec, decode_checked, format_of, parse_survey, read_text, sniff};
+use crate::error::Result;
+use crate::taxonomy::Taxonomy;
+
+/// Labels listed per candidate question; the rest are counted.
+const MAX_LABELS: usize = 40;
+
+/// Describes the file `spec.path` names.
+pub fn describe(spec: &InputSpec, taxonomy: &Taxonomy) -> Result<String> {
+    let decoded = read_text(&spec.path)?;
+    describe_decoded(spec, &decoded, taxonomy)
+}
+
+/// Describes raw bytes as if read from `spec.path` (for tests and the fuzz target).
+pub fn describe_bytes(spec: &InputSpec, bytes: &[u8], taxonomy: &Taxonomy) -> Result<String> {
+    describe_decoded(spec, &decode_checked(&spec.path, bytes)?, taxonomy)
+}
+
+fn describe_decoded(spec: &InputSpec, decoded: &sniff::Decoded, taxonomy: &Taxonomy) -> Result<String> {
+    let (format, delimiter) = format_of(spec, decoded);
+    let survey = match parse_survey(spec, decoded)? {
+        Some(survey) => survey,
+        None => plain_survey(spec, decoded, delimiter, format)?,
+    };
+    let mut out = String::new();
+    let how = if spec.format == InputFormat::Auto {
+        "detected"
+    } else {
+        "as asked"
+    };
+    let _ = writeln!(out, "file: {}", spec.path.display());
+    let _ = writeln!(out, "format: {} ({how})", survey.format.as_str());
+    let _ = writeln!(
+        out,
+        "encoding: {}{}",
+        survey.encoding,
+        if survey.lossy { ", with invalid bytes" } else { "" }
+    );
+    let _ = writeln!(out, "delimiter: `{}`", (delimiter as char).escape_default());
+    let _ = writeln!(out, "header rows: {}", survey.header_rows);
+    let _ = writeln!(out, "data rows: {}", survey.records.len());
+    if let Some(c) = survey.completion {
+        let unfinished = survey
+            .records
+            .iter()
+            .filter(|(_, r)| (c.incomplete)(r.get(c.column).unwrap_or("").trim()))
+            .count();
+        let _ = writeln!(
+            out,
+            "unfinished responses: {unfinished} ({}; left out unless --include-incomplete)",
+            c.what
+        );
+    }
+    let _ = writeln!(out, "questions ({}):", survey.questions.len());
+    for q in &survey.questions {
+        let columns = match q.parts.len() {
+            1 => String::new(),
+            n => format!(" [{n} columns]"),
+        };
+        let _ = writeln!(out, "  {}{columns}: {}", q.code, shorten(&q.text));
+    }
+    describe_candidates(&mut out, spec, &survey, taxonomy);
+    Ok(out)
+}
+
+fn describe_candidates(out: &mut String, spec: &InputSpec, survey: &Survey, taxonomy: &Taxonomy) {
+    let found = candidates(survey, taxonomy);
+    if found.is_empty() {
+        let _ = writeln!(
+            out,
+            "department question: none found (no question's answers are mostly known department labels); pass --dept-col"
+        );
+        return;
+    }
+    for (q, score) in found.iter().take(3) {
+        let multi = looks_multi(survey, q, taxonomy);
+        let _ = writeln!(
+            out,
+            "department question candidate: {} ({}, {:.0}% known labels)",
+            q.code,
+            if multi { "multiple choice" } else { "single choice" },
+            score * 100.0
+        );
+        let labels = distinct_labels(survey, q, taxonomy);
+        for label in labels.iter().take(MAX_LABELS) {
+            let _ = match (taxonomy.resolve(label), taxonomy.suggest(label)) {
+                (Some(id), _) => writeln!(out, "    {label} -> {id}"),
+                (None, Some(s)) => writeln!(out, "    {label} -> unknown, did you mean `{s}`?"),
+                (None, None) => writeln!(out, "    {label} -> unknown (map it under [taxonomy.aliases])"),
+            };
+        }
+        if labels.len() > MAX_LABELS {
+            let _ = writeln!(out, "    ... and {} more", labels.len() - MAX_LABELS);
+        }
+    }
+    if let Some((q, _)) = found.first() {
+        let _ = writeln!(
+            out,
+            "command:\n  {}",
+            command_line(spec, survey, q, looks_multi(survey, q, taxonomy))
+        );
+    }
+}
+
+fn command_line(spec: &InputSpec, survey: &Survey, question: &Question, multi: bool) -> String {
+    let mut line = format!("deptshare shares {}", quote(&spec.path.display().to_string()));
+    if spec.format != InputFormat::Auto {
+        let _ = write!(line, " --format-in {}", spec.format.as_str());
+    }
+    let _ = write!(line, " --dept-col {}", quote(&question.code));
+    if multi {
+        line.push_str(" --multi");
+    }
+    if survey.find_any(WAVE_COLUMNS).is_none() && survey.date.is_none() {
+        line.push_str(" --wave YEAR");
+    }
+    line
+}
+
+/// Quotes a shell word when it holds anything but plain characters.
+fn quote(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./[]:".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+fn shorten(text: &str) -> String {
+    let short: String = text.chars().take(80).collect();
+    if short.len() < text.len() {
+        format!("{short}...")
+    } else {
+        short
+    }
+}
+
+/// A plain respondent CSV seen as a survey: one single-column question per column.
+fn plain_survey(spec: &InputSpec, decoded: &sniff::Decoded, delimiter: u8, format: InputFormat) -> Result<Survey> {
+    let (headers, records) = split_rows(&spec.path, &decoded.text, delimiter, 1)?;
+    let columns: Vec<Column> = headers
+        .first()
+        .map_or(&[][..], Vec::as_slice)
+        .iter()
+        .map(|h| Column {
+            name: h.clone(),
+            text: h.clone(),
+        })
+        .collect();
+    let questions = (0..columns.len())
+        .map(|i| Question {
+            code: columns[i].name.clone(),
+            text: columns[i].name.clone(),
+            parts: vec![Part {
+                column: i,
+                option: None,
+            }],
+        })
+        .collect();
+    Ok(Survey {
+        format,
+        encoding: decoded.encoding,
+        lossy: decoded.lossy,
+        delimiter,
+        header_rows: 1,
+        columns,
+        records,
+        questions,
+        respondent: None,
+        completion: None,
+        date: None,
+        joiner: ";",
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_words() {
+        assert_eq!(quote("data/x.csv"), "data/x.csv");
+        assert_eq!(quote("Who runs it?"), "'Who runs it?'");
+        assert_eq!(quote("it's"), r"'it'\''s'");
+    }
+}

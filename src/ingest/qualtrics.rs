@@ -1,0 +1,170 @@
+//! Qualtrics "Export data" CSV: export tags, question texts and an ImportId row (JSON, or a
+//! Python dict in 2016-era files), or the legacy two-row form with `V1..V10` metadata tags.
+
+use std::path::Path;
+
+use super::survey::{Column, Completion, Part, Question, Survey, clean_option, header, split_rows};
+use super::{InputFormat, sniff};
+use crate::error::Result;
+use crate::taxonomy::normalize;
+
+/// Metadata columns, never a survey question (normalized names).
+const META: &[&str] = &[
+    "startdate",
+    "start date",
+    "enddate",
+    "end date",
+    "status",
+    "response type",
+    "ipaddress",
+    "ip address",
+    "progress",
+    "duration in seconds",
+    "finished",
+    "recordeddate",
+    "recorded date",
+    "responseid",
+    "response id",
+    "recipientlastname",
+    "recipientfirstname",
+    "recipientemail",
+    "externalreference",
+    "externaldatareference",
+    "locationlatitude",
+    "locationlongitude",
+    "distributionchannel",
+    "userlanguage",
+    "responseset",
+    "name",
+    "emailaddress",
+];
+
+pub fn parse(path: &Path, decoded: &sniff::Decoded, delimiter: u8) -> Result<Survey> {
+    let head = sniff::head_rows(&decoded.text, delimiter);
+    let legacy = head.first().and_then(|r| r.first()).is_some_and(|c| c == "V1");
+    let import_row = head.get(2).is_some_and(|r| {
+        r.iter()
+            .any(|c| c.starts_with("{\"ImportId\"") || c.starts_with("{'ImportId'"))
+    });
+    let header_rows = match (legacy, import_row) {
+        (true, _) => 2,
+        (false, true) => 3,
+        (false, false) => 2,
+    };
+    let (headers, records) = split_rows(path, &decoded.text, delimiter, header_rows)?;
+    let width = headers.first().map_or(0, Vec::len);
+    let columns: Vec<Column> = (0..width)
+        .map(|i| {
+            let (tag, text) = (header(&headers, 0, i), header(&headers, 1, i));
+            // Legacy files tag metadata V1..V10; their second row holds the real names.
+            let name = if legacy && is_v_tag(&tag) { text.clone() } else { tag };
+            Column { name, text }
+        })
+        .collect();
+    let mut survey = Survey {
+        format: InputFormat::Qualtrics,
+        encoding: decoded.encoding,
+        lossy: decoded.lossy,
+        delimiter,
+        header_rows,
+        questions: questions(&columns),
+        columns,
+        records,
+        respondent: None,
+        completion: None,
+        date: None,
+        joiner: ",",
+    };
+    survey.respondent = survey.find_any(&["responseid", "response id"]);
+    survey.date = survey.find_any(&["startdate", "start date", "recordeddate", "recorded date"]);
+    survey.completion = survey.find_any(&["finished"]).map(|column| Completion {
+        column,
+        incomplete: |cell| matches!(normalize(cell).as_str(), "0" | "false"),
+        what: "Finished is 0/False",
+    });
+    Ok(survey)
+}
+
+fn is_v_tag(tag: &str) -> bool {
+    tag.strip_prefix('V')
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Groups `Q3_1, Q3_2, ..` into question `Q3` with the option each column's text names;
+/// `_TEXT` columns are free text and belong to no question.
+fn questions(columns: &[Column]) -> Vec<Question> {
+    let mut questions: Vec<Question> = Vec::new();
+    for (i, column) in columns.iter().enumerate() {
+        let meta = META.contains(&normalize(&column.name).as_str()) || is_v_tag(&column.name);
+        if meta || column.name.is_empty() || column.name.to_ascii_uppercase().ends_with("_TEXT") {
+            continue;
+        }
+        let (base, broken_out) = match column.name.rsplit_once('_') {
+            Some((base, n)) if !base.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && !n.is_empty() => (
+                base.to_string(),
+                columns
+                    .iter()
+                    .filter(|c| c.name.starts_with(&format!("{base}_")))
+                    .count()
+                    > 1,
+            ),
+            _ => (column.name.clone(), false),
+        };
+        let (text, option) = split_text(&column.text, broken_out);
+        let part = Part { column: i, option };
+        let code = if broken_out { base } else { column.name.clone() };
+        match questions.iter_mut().find(|q| q.code == code) {
+            Some(q) if broken_out => q.parts.push(part),
+            _ => questions.push(Question {
+                code,
+                text,
+                parts: vec![part],
+            }),
+        }
+    }
+    questions
+}
+
+/// "Which department? - Selected Choice - Marketing" -> question text and option.
+fn split_text(text: &str, broken_out: bool) -> (String, Option<String>) {
+    if let Some((question, option)) = text.split_once(" - Selected Choice - ") {
+        return (question.trim().to_string(), Some(clean_option(option)));
+    }
+    let text = text.strip_suffix(" - Selected Choice").unwrap_or(text);
+    match text.rsplit_once(" - ") {
+        Some((question, option)) if broken_out => (question.trim().to_string(), Some(clean_option(option))),
+        _ => (text.trim().to_string(), None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn column(name: &str, text: &str) -> Column {
+        Column {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn broken_out_columns_form_one_question_and_text_columns_none() {
+        let columns = vec![
+            column("Finished", "Finished"),
+            column("Q1", "Company size"),
+            column("Q3_1", "Who runs social media? - Selected Choice - Marketing"),
+            column("Q3_2", "Who runs social media? - Selected Choice - PR, Kommunikation"),
+            column("Q3_7_TEXT", "Who runs social media? - Other - Text"),
+        ];
+        let qs = questions(&columns);
+        assert_eq!(qs.len(), 2);
+        assert_eq!(qs[0].code, "Q1");
+        assert_eq!(qs[1].code, "Q3");
+        assert_eq!(qs[1].text, "Who runs social media?");
+        assert_eq!(
+            qs[1].options().collect::<Vec<_>>(),
+            vec!["Marketing", "PR, Kommunikation"]
+        );
+    }
+}

@@ -1,0 +1,242 @@
+//! The parsed shape every survey-tool reader produces (columns with their header texts, questions,
+//! metadata columns), and the header-row splitting they share.
+
+use std::path::Path;
+
+use csv::StringRecord;
+
+use super::{InputFormat, sniff};
+use crate::error::{Error, Result};
+use crate::taxonomy::normalize;
+
+/// Data rows with their 1-based line numbers.
+pub type Records = Vec<(u64, StringRecord)>;
+
+/// One column of an export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// Export tag or heading (first header row): what `--dept-col` usually names.
+    pub name: String,
+    /// Question text (a later header row, or the heading's own text).
+    pub text: String,
+}
+
+/// A part of a question: a column whose cell holds the answer, or one option of a broken-out question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    pub column: usize,
+    /// The option this column stands for; `None` when the cell itself holds the answer text.
+    pub option: Option<String>,
+}
+
+/// One question: its code (export tag, LimeSurvey code, or heading), text and columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Question {
+    pub code: String,
+    pub text: String,
+    pub parts: Vec<Part>,
+}
+
+impl Question {
+    /// Broken out one column per option: a checkbox question, read as multiple choice.
+    pub fn is_broken_out(&self) -> bool {
+        self.parts.iter().filter(|p| p.option.is_some()).count() > 1
+    }
+
+    /// The option labels the header rows name.
+    pub fn options(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|p| p.option.as_deref())
+    }
+
+    /// True when `name` is what a user would type for this question.
+    pub fn answers_to(&self, name: &str, columns: &[Column]) -> bool {
+        let wanted = normalize(name);
+        self.code.eq_ignore_ascii_case(name)
+            || (!wanted.is_empty() && normalize(&self.text) == wanted)
+            || self
+                .parts
+                .iter()
+                .any(|p| columns.get(p.column).is_some_and(|c| c.name.eq_ignore_ascii_case(name)))
+    }
+}
+
+/// How an export marks a response as unfinished.
+#[derive(Debug, Clone, Copy)]
+pub struct Completion {
+    pub column: usize,
+    /// True when the cell marks the response as incomplete.
+    pub incomplete: fn(&str) -> bool,
+    /// Why, for rejects.csv ("Finished = 0").
+    pub what: &'static str,
+}
+
+/// A survey-tool export, parsed but not yet interpreted row by row.
+#[derive(Debug, Clone)]
+pub struct Survey {
+    pub format: InputFormat,
+    pub encoding: &'static str,
+    pub lossy: bool,
+    pub delimiter: u8,
+    pub header_rows: usize,
+    pub columns: Vec<Column>,
+    pub records: Records,
+    pub questions: Vec<Question>,
+    pub respondent: Option<usize>,
+    pub completion: Option<Completion>,
+    /// Start or submit date: the wave's year when none is given.
+    pub date: Option<usize>,
+    /// Separator of several choices joined in one cell.
+    pub joiner: &'static str,
+}
+
+impl Survey {
+    /// Column index by tag or heading (exact, then any case, then by its text).
+    pub fn find(&self, name: &str) -> Option<usize> {
+        let cols = &self.columns;
+        cols.iter()
+            .position(|c| c.name == name)
+            .or_else(|| cols.iter().position(|c| c.name.eq_ignore_ascii_case(name)))
+            .or_else(|| cols.iter().position(|c| c.text.eq_ignore_ascii_case(name)))
+    }
+
+    /// The first column named like any of `names` (normalized).
+    pub fn find_any(&self, names: &[&str]) -> Option<usize> {
+        self.columns
+            .iter()
+            .position(|c| names.contains(&normalize(&c.name).as_str()) || names.contains(&normalize(&c.text).as_str()))
+    }
+
+    pub fn names(&self) -> Vec<String> {
+        self.columns.iter().map(|c| c.name.clone()).collect()
+    }
+}
+
+/// Splits a file into `header_rows` header records and the data records after them; blank
+/// records are skipped, an oversized cell is an error naming its line and column.
+pub fn split_rows(path: &Path, text: &str, delimiter: u8, header_rows: usize) -> Result<(Vec<Vec<String>>, Records)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let mut headers: Vec<Vec<String>> = Vec::new();
+    let mut records = Vec::new();
+    // csv's own line numbers skip blank lines; counting newlines up to each record's end does not.
+    let (bytes, mut counted, mut end_line) = (text.as_bytes(), 0usize, 1u64);
+    let mut iter = reader.records();
+    while let Some(record) = iter.next() {
+        let record = record.map_err(|e| Error::Parse {
+            path: path.to_path_buf(),
+            line: e.position().map_or(1, csv::Position::line),
+            reason: e.to_string(),
+        })?;
+        let end = (iter.reader().position().byte() as usize).min(bytes.len());
+        if end > counted {
+            end_line += bytes[counted..end].iter().filter(|b| **b == b'\n').count() as u64;
+            counted = end;
+        }
+        let inside = record
+            .iter()
+            .map(|c| c.bytes().filter(|b| *b == b'\n').count() as u64)
+            .sum::<u64>();
+        let terminated = u64::from(bytes[..end].ends_with(b"\n"));
+        let line = end_line.saturating_sub(terminated + inside).max(1);
+        check_cells(path, line, &record)?;
+        if headers.len() < header_rows {
+            headers.push(record.iter().map(|c| c.trim().to_string()).collect());
+        } else if record.iter().any(|cell| !cell.trim().is_empty()) {
+            records.push((line, record));
+        }
+    }
+    if headers.len() < header_rows || headers.first().is_none_or(|h| h.iter().all(String::is_empty)) {
+        return Err(Error::Parse {
+            path: path.to_path_buf(),
+            line: headers.len() as u64 + 1,
+            reason: format!("expected {header_rows} header row(s) before the data"),
+        });
+    }
+    if records.is_empty() {
+        return Err(Error::HeaderOnly {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok((headers, records))
+}
+
+/// A cell over `MAX_CELL_BYTES` is a broken quote or pasted data, not an answer.
+pub fn check_cells(path: &Path, line: u64, record: &StringRecord) -> Result<()> {
+    match record.iter().position(|c| c.len() > sniff::MAX_CELL_BYTES) {
+        Some(column) => Err(Error::Parse {
+            path: path.to_path_buf(),
+            line,
+            reason: format!(
+                "column {}: a cell of {} bytes is larger than the {} byte limit (an unclosed quote?)",
+                column + 1,
+                record.get(column).map_or(0, str::len),
+                sniff::MAX_CELL_BYTES
+            ),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Header cell `i` of header row `row`, empty when the row is short.
+pub fn header(headers: &[Vec<String>], row: usize, i: usize) -> String {
+    headers.get(row).and_then(|r| r.get(i)).cloned().unwrap_or_default()
+}
+
+/// The year of a date cell such as `2023-05-01 10:00:00`, `5/1/2023 9:14:02` or `01.05.2023`.
+pub fn year_of(text: &str) -> Option<i32> {
+    text.split(|c: char| !c.is_ascii_digit())
+        .filter(|run| run.len() == 4)
+        .filter_map(|run| run.parse::<i32>().ok())
+        .find(|year| (1900..=2100).contains(year))
+}
+
+/// An option label without a trailing "(please specify)" style instruction.
+pub fn clean_option(label: &str) -> String {
+    let label = label.trim();
+    if let Some(open) = label.rfind('(') {
+        let note = label[open..].to_lowercase();
+        if label.ends_with(')') && ["specify", "angeben", "bitte nennen"].iter().any(|w| note.contains(w)) {
+            return label[..open].trim().to_string();
+        }
+    }
+    label.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years_from_dates() {
+        assert_eq!(year_of("2023-05-01 10:00:00"), Some(2023));
+        assert_eq!(year_of("5/1/2021 9:14:02"), Some(2021));
+        assert_eq!(year_of("01.05.2019 10:00"), Some(2019));
+        assert_eq!(year_of("12345"), None);
+        assert_eq!(year_of(""), None);
+    }
+
+    #[test]
+    fn option_instructions_are_dropped() {
+        assert_eq!(clean_option("Other (please specify)"), "Other");
+        assert_eq!(clean_option("Sonstige (bitte angeben)"), "Sonstige");
+        assert_eq!(clean_option("PR (Presse)"), "PR (Presse)");
+    }
+
+    #[test]
+    fn header_rows_and_oversized_cells() {
+        let path = Path::new("x.csv");
+        let (headers, records) = split_rows(path, "a,b\nA,B\n1,2\n\n3,4\n", b',', 2).unwrap();
+        assert_eq!(headers, vec![vec!["a", "b"], vec!["A", "B"]]);
+        assert_eq!(records.iter().map(|r| r.0).collect::<Vec<_>>(), vec![3, 5]);
+        assert!(matches!(
+            split_rows(path, "a,b\nA,B\n", b',', 2),
+            Err(Error::HeaderOnly { .. })
+        ));
+        let big = format!("a,b\n1,{}\n", "x".repeat(sniff::MAX_CELL_BYTES + 1));
+        let err = split_rows(path, &big, b',', 1).unwrap_err().to_string();
+        assert!(err.starts_with("x.csv:2: column 2: a cell of"), "{err}");
+    }
+}

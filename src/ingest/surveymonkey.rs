@@ -1,0 +1,108 @@
+//! SurveyMonkey expanded CSV: question texts (blank on continuation columns) over `Response`,
+//! `Open-Ended Response` or one option text per checkbox column.
+
+use std::path::Path;
+
+use super::survey::{Column, Part, Question, Survey, clean_option, header, split_rows};
+use super::{InputFormat, sniff};
+use crate::error::Result;
+use crate::taxonomy::normalize;
+
+const META: &[&str] = &[
+    "respondent id",
+    "collector id",
+    "start date",
+    "end date",
+    "ip address",
+    "email address",
+    "first name",
+    "last name",
+    "custom data 1",
+    "custom data",
+];
+
+/// Second-row cells that say "the answer is in the cell", not "this column is an option".
+const RESPONSE: &[&str] = &["response", "open ended response", "antwort", "offene antwort"];
+
+pub fn parse(path: &Path, decoded: &sniff::Decoded, delimiter: u8) -> Result<Survey> {
+    let (headers, records) = split_rows(path, &decoded.text, delimiter, 2)?;
+    let width = headers.first().map_or(0, Vec::len);
+    let mut columns = Vec::with_capacity(width);
+    let mut current = String::new();
+    for i in 0..width {
+        let (top, sub) = (header(&headers, 0, i), header(&headers, 1, i));
+        if !top.is_empty() {
+            current = top;
+        }
+        columns.push(Column {
+            name: current.clone(),
+            text: sub,
+        });
+    }
+    let mut survey = Survey {
+        format: InputFormat::Surveymonkey,
+        encoding: decoded.encoding,
+        lossy: decoded.lossy,
+        delimiter,
+        header_rows: 2,
+        questions: questions(&columns),
+        columns,
+        records,
+        respondent: None,
+        completion: None,
+        date: None,
+        joiner: ",",
+    };
+    survey.respondent = survey.find_any(&["respondent id"]);
+    survey.date = survey.find_any(&["start date"]);
+    Ok(survey)
+}
+
+/// Consecutive columns under one question text form one question.
+fn questions(columns: &[Column]) -> Vec<Question> {
+    let mut questions: Vec<Question> = Vec::new();
+    for (i, column) in columns.iter().enumerate() {
+        if column.name.is_empty() || META.contains(&normalize(&column.name).as_str()) {
+            continue;
+        }
+        let option = (!RESPONSE.contains(&normalize(&column.text).as_str()) && !column.text.is_empty())
+            .then(|| clean_option(&column.text));
+        let part = Part { column: i, option };
+        match questions.last_mut() {
+            Some(q) if q.code == column.name && q.parts.last().is_some_and(|p| p.column + 1 == i) => q.parts.push(part),
+            _ => questions.push(Question {
+                code: column.name.clone(),
+                text: column.name.clone(),
+                parts: vec![part],
+            }),
+        }
+    }
+    questions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checkbox_columns_are_options_and_metadata_is_skipped() {
+        let columns: Vec<Column> = [
+            ("Respondent ID", ""),
+            ("Who runs it?", "Marketing"),
+            ("Who runs it?", "PR"),
+            ("Who runs it?", "Other (please specify)"),
+            ("Size", "Response"),
+        ]
+        .iter()
+        .map(|(n, t)| Column {
+            name: (*n).into(),
+            text: (*t).into(),
+        })
+        .collect();
+        let qs = questions(&columns);
+        assert_eq!(qs.len(), 2);
+        assert_eq!(qs[0].options().collect::<Vec<_>>(), vec!["Marketing", "PR", "Other"]);
+        assert!(qs[0].is_broken_out());
+        assert_eq!(qs[1].parts[0].option, None);
+    }
+}

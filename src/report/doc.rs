@@ -1,0 +1,302 @@
+//! The yearly report as a document of blocks, built once from the numbers and rendered by the
+//! Markdown and HTML writers alike, so both say the same thing.
+
+use std::collections::BTreeMap;
+
+use super::table::{self, Table};
+use super::{OutputFile, percent};
+use crate::config::Study;
+use crate::pipeline::Analysis;
+use crate::reproduce::{self, Check};
+use crate::stats::{Estimate, Kind};
+use crate::trend::Comparison;
+
+/// One piece of the report.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Heading(String),
+    Paragraph(String),
+    Bullets(Vec<String>),
+    Table(Table),
+    /// A chart: its path relative to the report, its SVG text, and a text alternative.
+    Figure {
+        path: String,
+        svg: String,
+        alt: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    pub title: String,
+    pub blocks: Vec<Block>,
+}
+
+/// Everything the report is built from.
+pub struct ReportInput<'a> {
+    pub study: &'a Study,
+    pub analysis: &'a Analysis,
+    pub checks: &'a [Check],
+    /// Rendered charts (paths like `charts/econsultancy-bar.en.svg`).
+    pub charts: &'a [OutputFile],
+    /// The wave to report (each study's latest when None or when a study lacks it).
+    pub wave: Option<i32>,
+    /// Input path -> SHA-256.
+    pub hashes: &'a BTreeMap<String, String>,
+}
+
+impl ReportInput<'_> {
+    /// The wave reported for a study.
+    pub fn wave_of(&self, study: &str) -> Option<i32> {
+        let waves: Vec<i32> = self
+            .analysis
+            .estimates
+            .iter()
+            .filter(|e| e.study == study)
+            .map(|e| e.wave)
+            .collect();
+        match self.wave {
+            Some(w) if waves.contains(&w) => Some(w),
+            _ => waves.into_iter().max(),
+        }
+    }
+
+    fn estimates_of(&self, study: &str) -> Vec<&Estimate> {
+        let wave = self.wave_of(study);
+        self.analysis
+            .estimates
+            .iter()
+            .filter(|e| e.study == study && Some(e.wave) == wave && e.segment.is_none())
+            .collect()
+    }
+
+    fn name(&self, id: &str) -> String {
+        if let Some(group) = self.study.groups.iter().find(|g| g.name == id) {
+            let members: Vec<&str> = group
+                .members
+                .iter()
+                .map(|m| self.study.taxonomy.display(m, "en"))
+                .collect();
+            return members.join(" + ");
+        }
+        self.study.taxonomy.display(id, "en").to_string()
+    }
+}
+
+/// Builds the whole report.
+pub fn build(input: &ReportInput) -> Document {
+    let mut blocks = vec![Block::Heading("Headline".into())];
+    let studies = input.study.study_ids();
+    for id in &studies {
+        blocks.push(Block::Paragraph(headline(input, id)));
+    }
+    for id in &studies {
+        blocks.extend(study_section(input, id));
+    }
+    blocks.push(Block::Heading("Published figures".into()));
+    blocks.push(Block::Paragraph(published_summary(input.checks)));
+    blocks.push(Block::Table(reproduce::checks_table(input.checks)));
+    blocks.extend(method(input));
+    blocks.extend(provenance(input));
+    Document {
+        title: input.study.raw.title.clone(),
+        blocks,
+    }
+}
+
+/// The paragraph a reader takes away: who leads, the group's share, what changed and whether it holds.
+pub fn headline(input: &ReportInput, id: &str) -> String {
+    let rows = input.estimates_of(id);
+    let Some(first) = rows.first() else {
+        return format!("{id}: no estimates.");
+    };
+    let title = input.study.input_for(id).map_or(id, |i| i.title.as_str());
+    let n = first
+        .n
+        .map_or_else(|| "n not published".to_string(), |n| format!("n = {n}"));
+    let mut text = format!("**{title}, {}** ({} choice, {n}): ", first.wave, first.choice.as_str());
+    let leader = rows
+        .iter()
+        .filter(|e| e.kind == Kind::Department && e.category != "not_reported")
+        .max_by(|a, b| a.share.total_cmp(&b.share).then_with(|| b.category.cmp(&a.category)));
+    if let Some(l) = leader {
+        text.push_str(&format!(
+            "{} leads with {}{}. ",
+            input.name(&l.category),
+            percent(l.share),
+            interval_clause(l)
+        ));
+    }
+    for g in rows.iter().filter(|e| e.kind == Kind::Group) {
+        text.push_str(&format!(
+            "{} together account for {} (\"{}\"). ",
+            input.name(&g.category),
+            percent(g.share),
+            g.category
+        ));
+    }
+    text.push_str(&change_sentence(input, id, first.wave));
+    text.trim_end().to_string()
+}
+
+fn interval_clause(e: &Estimate) -> String {
+    match (e.ci_low, e.ci_high) {
+        (Some(l), Some(h)) => format!(" ({:.0}% interval {} to {})", e.level * 100.0, percent(l), percent(h)),
+        _ => " (no interval: n not published)".to_string(),
+    }
+}
+
+fn change_sentence(input: &ReportInput, id: &str, wave: i32) -> String {
+    let changes: Vec<&Comparison> = input
+        .analysis
+        .trend
+        .comparisons
+        .iter()
+        .filter(|c| c.study == id && c.to_wave == wave)
+        .collect();
+    let Some(from) = changes.first().map(|c| c.from_wave) else {
+        return "There is no earlier wave to compare with.".to_string();
+    };
+    let mut significant: Vec<&&Comparison> = changes
+        .iter()
+        .filter(|c| c.p_adjusted.is_some_and(|p| p < 0.05))
+        .collect();
+    significant.sort_by(|a, b| b.diff.abs().total_cmp(&a.diff.abs()));
+    let group = changes.iter().find(|c| c.kind == Kind::Group);
+    let mut text = String::new();
+    if let Some(g) = group {
+        text.push_str(&format!(
+            "Since {from} their share moved by {:+.1} points ({}, Holm-adjusted p = {}). ",
+            g.diff * 100.0,
+            if g.p_adjusted.is_some_and(|p| p < 0.05) {
+                "significant"
+            } else {
+                "not significant"
+            },
+            g.p_adjusted.map_or("-".into(), table::p_text)
+        ));
+    }
+    match significant.iter().find(|c| c.kind == Kind::Department) {
+        Some(c) => text.push_str(&format!(
+            "The largest change that holds after Holm adjustment: {} {:+.1} points ({} → {}).",
+            input.name(&c.category),
+            c.diff * 100.0,
+            percent(c.from_share),
+            percent(c.to_share)
+        )),
+        None => text.push_str(&format!(
+            "No department changed significantly since {from} after Holm adjustment."
+        )),
+    }
+    text
+}
+
+fn study_section(input: &ReportInput, id: &str) -> Vec<Block> {
+    let title = input.study.input_for(id).map_or(id, |i| i.title.as_str());
+    let wave = input.wave_of(id).map_or(String::new(), |w| w.to_string());
+    let mut blocks = vec![Block::Heading(format!("{title} {wave}"))];
+    for chart in input
+        .charts
+        .iter()
+        .filter(|c| is_report_chart(&c.path.to_string_lossy(), id))
+    {
+        let svg = String::from_utf8_lossy(&chart.bytes).into_owned();
+        let path = chart.path.to_string_lossy().replace('\\', "/");
+        let alt = format!("Chart {path} for {title}");
+        blocks.push(Block::Figure { path, svg, alt });
+    }
+    let rows: Vec<Estimate> = input.estimates_of(id).into_iter().cloned().collect();
+    blocks.push(Block::Table(table::estimates_table(&rows)));
+    let wave = input.wave_of(id);
+    let changes: Vec<Comparison> = input
+        .analysis
+        .trend
+        .comparisons
+        .iter()
+        .filter(|c| c.study == id && Some(c.to_wave) == wave)
+        .cloned()
+        .collect();
+    if !changes.is_empty() {
+        blocks.push(Block::Paragraph(
+            "Change since the previous wave (percentage points):".into(),
+        ));
+        blocks.push(Block::Table(table::comparisons_table(&changes)));
+    }
+    let tests: Vec<_> = input
+        .analysis
+        .trend
+        .tests
+        .iter()
+        .filter(|t| t.study == id)
+        .cloned()
+        .collect();
+    if !tests.is_empty() {
+        blocks.push(Block::Paragraph("Tests across all waves:".into()));
+        blocks.push(Block::Table(table::tests_table(&tests)));
+    }
+    blocks
+}
+
+/// English SVG charts of one study, in a fixed order of kinds.
+fn is_report_chart(path: &str, id: &str) -> bool {
+    path.starts_with(&format!("charts/{id}-")) && path.ends_with(".en.svg")
+}
+
+fn published_summary(checks: &[Check]) -> String {
+    let missed = reproduce::failures(checks).len();
+    match (checks.len(), missed) {
+        (0, _) => "No published figures are configured for checking.".into(),
+        (n, 0) => format!("All {n} published figures are reproduced from the data."),
+        (n, m) => format!("{m} of {n} published figures are NOT reproduced from the data (see the table)."),
+    }
+}
+
+fn method(input: &ReportInput) -> Vec<Block> {
+    let mut bullets = Vec::new();
+    for i in &input.study.raw.inputs {
+        let question = if i.question.is_empty() {
+            "not recorded"
+        } else {
+            &i.question
+        };
+        bullets.push(format!(
+            "{} ({}): question \"{question}\"; {} choice; source: {}.",
+            i.title,
+            i.study,
+            i.choice.as_str(),
+            i.source
+        ));
+    }
+    let s = &input.analysis.summary;
+    let level = input.study.raw.estimation.level * 100.0;
+    let text = format!(
+        "Base: respondents who named at least one department; {} accepted rows gave no answer and are not in the base \
+         (`--base all` is not offered yet). {} rows were rejected and are listed in rejects.csv. Shares are unweighted \
+         here; intervals are {level:.0}% {} intervals. For single choice a group's share is the sum of its members; for \
+         multiple choice it is the share naming at least one member. Consecutive waves are compared with Newcombe's \
+         hybrid score interval and a two-proportion z-test; all waves with a chi-square test of homogeneity (and \
+         Cochran-Armitage for three or more waves); p-values are Holm-adjusted within each study and wave pair.",
+        s.no_answer,
+        s.rows_rejected,
+        input.study.method.as_str()
+    );
+    vec![
+        Block::Heading("Method".into()),
+        Block::Bullets(bullets),
+        Block::Paragraph(text),
+    ]
+}
+
+fn provenance(input: &ReportInput) -> Vec<Block> {
+    let mut bullets: Vec<String> = input
+        .hashes
+        .iter()
+        .map(|(path, hash)| format!("{path}: SHA-256 {hash}"))
+        .collect();
+    bullets.push(format!(
+        "rows read {}, accepted {}, rejected {} (rejects.csv)",
+        input.analysis.summary.rows_read, input.analysis.summary.rows_accepted, input.analysis.summary.rows_rejected
+    ));
+    bullets.push(format!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")));
+    vec![Block::Heading("Provenance".into()), Block::Bullets(bullets)]
+}
