@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::ingest::{Choice, InputFormat, InputSpec};
-use crate::stats::{CiMethod, Group};
+use crate::stats::{CiMethod, Group, LonelyPsu};
 use crate::taxonomy::Taxonomy;
 
 /// The file as written; paths inside it are relative to the file's folder.
@@ -31,23 +31,27 @@ pub struct StudyConfig {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Estimation {
-    #[serde(default = "default_ci")]
-    pub ci: String,
+    /// Interval method; default Wilson, or logit when an input has weights or a design.
+    pub ci: Option<String>,
     #[serde(default = "default_level")]
     pub level: f64,
+    /// A stratum with one PSU: `fail` (as R's default) or `adjust`.
+    #[serde(default = "default_lonely_psu")]
+    pub lonely_psu: String,
 }
 
 impl Default for Estimation {
     fn default() -> Self {
         Estimation {
-            ci: default_ci(),
+            ci: None,
             level: default_level(),
+            lonely_psu: default_lonely_psu(),
         }
     }
 }
 
-fn default_ci() -> String {
-    CiMethod::Wilson.as_str().to_string()
+fn default_lonely_psu() -> String {
+    LonelyPsu::Fail.as_str().to_string()
 }
 
 fn default_level() -> f64 {
@@ -162,6 +166,7 @@ pub struct Study {
     pub file: PathBuf,
     pub raw: StudyConfig,
     pub method: CiMethod,
+    pub lonely_psu: LonelyPsu,
     pub groups: Vec<Group>,
     pub taxonomy: Taxonomy,
 }
@@ -186,7 +191,16 @@ impl Study {
         for published in &mut raw.published {
             published.path = base.join(&published.path);
         }
-        let method = raw.estimation.ci.parse::<CiMethod>().map_err(config_err)?;
+        let designed = raw
+            .inputs
+            .iter()
+            .any(|i| i.weight_col.is_some() || i.strata_col.is_some() || i.psu_col.is_some() || i.fpc_col.is_some());
+        let method = match &raw.estimation.ci {
+            Some(ci) => ci.parse::<CiMethod>().map_err(config_err)?,
+            None if designed => CiMethod::Logit,
+            None => CiMethod::Wilson,
+        };
+        let lonely_psu = raw.estimation.lonely_psu.parse::<LonelyPsu>().map_err(config_err)?;
         if !(raw.estimation.level > 0.0 && raw.estimation.level < 1.0) {
             return Err(config_err(format!(
                 "estimation.level {} is not between 0 and 1",
@@ -211,6 +225,7 @@ impl Study {
             file: file.to_path_buf(),
             raw,
             method,
+            lonely_psu,
             groups,
             taxonomy,
         })
@@ -269,4 +284,53 @@ fn build_taxonomy(overrides: &TaxonomyOverrides) -> std::result::Result<Taxonomy
             .map_err(|e| format!("[taxonomy.aliases]: {e}"))?;
     }
     Ok(taxonomy)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Study> {
+        let dir = tempfile::tempdir().map_err(|source| Error::Io {
+            path: "tmp".into(),
+            source,
+        })?;
+        let file = dir.path().join("study.toml");
+        std::fs::write(&file, text).map_err(|source| Error::Io {
+            path: file.clone(),
+            source,
+        })?;
+        Study::load(&file)
+    }
+
+    const INPUT: &str = "title = \"t\"\n[[inputs]]\nstudy = \"s\"\ntitle = \"s\"\npath = \"x.csv\"\n";
+
+    #[test]
+    fn interval_method_defaults_to_wilson_and_to_logit_under_a_design() {
+        assert_eq!(load(INPUT).unwrap().method, CiMethod::Wilson);
+        let weighted = format!("{INPUT}weight_col = \"w\"\n");
+        assert_eq!(load(&weighted).unwrap().method, CiMethod::Logit);
+        let chosen =
+            format!("{INPUT}weight_col = \"w\"\n[estimation]\nci = \"korn-graubard\"\nlonely_psu = \"adjust\"\n");
+        let study = load(&chosen).unwrap();
+        assert_eq!(
+            (study.method, study.lonely_psu),
+            (CiMethod::KornGraubard, LonelyPsu::Adjust)
+        );
+    }
+
+    #[test]
+    fn config_errors_name_the_file() {
+        let message = load("title = 1").unwrap_err().to_string();
+        assert!(message.contains("study.toml"), "{message}");
+        let typo = format!("{INPUT}wieght_col = \"w\"\n");
+        assert!(
+            load(&typo)
+                .unwrap_err()
+                .to_string()
+                .contains("unknown field `wieght_col`")
+        );
+        let level = format!("{INPUT}[estimation]\nlevel = 95\n");
+        assert!(load(&level).unwrap_err().to_string().contains("not between 0 and 1"));
+    }
 }

@@ -31,7 +31,7 @@ pub fn prepare(config: &Path) -> anyhow::Result<Prepared> {
         method: study.method,
         level: study.raw.estimation.level,
         groups: study.groups.clone(),
-        lonely_psu: Default::default(),
+        lonely_psu: study.lonely_psu,
     };
     let analysis = pipeline::analyze(&study.input_specs(), &study.taxonomy, &settings)?;
     super::print_notes(&analysis);

@@ -268,17 +268,33 @@ fn method(input: &ReportInput) -> Vec<Block> {
         ));
     }
     let s = &input.analysis.summary;
-    let level = input.study.raw.estimation.level * 100.0;
+    let distinct = |f: fn(&Estimate) -> &str| {
+        let set: std::collections::BTreeSet<&str> = input.analysis.estimates.iter().map(f).collect();
+        set.into_iter().collect::<Vec<_>>().join(", ")
+    };
+    let designs = distinct(|e| e.design.as_str());
+    let weighting = if designs.is_empty() || designs == "srs" {
+        "Shares are unweighted (each respondent counts once).".to_string()
+    } else {
+        format!(
+            "Designs used: {designs}. Weighted shares with standard errors by Taylor linearisation of the ratio \
+             estimator, as R survey's svymean; design degrees of freedom are PSUs minus strata."
+        )
+    };
     let text = format!(
-        "Base: respondents who named at least one department; {} accepted rows gave no answer and are not in the base \
-         (`--base all` is not offered yet). {} rows were rejected and are listed in rejects.csv. Shares are unweighted \
-         here; intervals are {level:.0}% {} intervals. For single choice a group's share is the sum of its members; for \
-         multiple choice it is the share naming at least one member. Consecutive waves are compared with Newcombe's \
-         hybrid score interval and a two-proportion z-test; all waves with a chi-square test of homogeneity (and \
-         Cochran-Armitage for three or more waves); p-values are Holm-adjusted within each study and wave pair.",
+        "Base: respondents who named at least one department. {} accepted rows gave no answer and {} incomplete \
+         responses were left out; neither is in the base. {} rows were rejected and are listed in rejects.csv. \
+         {weighting} Intervals: {} at {:.0}% (estimates without a published n have none). For single choice a \
+         group's share is the sum of its members; for multiple choice it is the share naming at least one member. \
+         Consecutive waves are compared with Newcombe's hybrid score interval and a two-proportion z-test (design-based \
+         difference and Rao-Scott test under a design); all waves with a chi-square test of homogeneity (and \
+         Cochran-Armitage for three or more unweighted waves); p-values are Holm-adjusted within each study and \
+         wave pair.",
         s.no_answer,
+        s.incomplete,
         s.rows_rejected,
-        input.study.method.as_str()
+        distinct(|e| e.method.as_str()),
+        input.study.raw.estimation.level * 100.0,
     );
     vec![
         Block::Heading("Method".into()),

@@ -326,7 +326,10 @@ fn reproduce_passes_on_the_bundled_study_and_names_a_miss() {
             &format!("path = \"{}/data/surveys/", root().display()),
         )
         .replace("path = \"published/econsultancy-2010.csv\"", "path = \"published.csv\"")
-        .replace("path = \"published/", &format!("path = \"{}/data/published/", root().display()));
+        .replace(
+            "path = \"published/",
+            &format!("path = \"{}/data/published/", root().display()),
+        );
     std::fs::write(dir.path().join("study.toml"), config).unwrap();
     let out = deptshare(&["reproduce", "--config", dir.path().join("study.toml").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
