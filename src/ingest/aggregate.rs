@@ -83,9 +83,11 @@ pub fn read_published(path: &Path) -> Result<Vec<PublishedFigure>> {
         .collect();
     let layout = Layout::find(path, &headers)?;
     let mut figures = Vec::new();
-    for record in reader.records() {
+    let mut lines = sniff::LineCounter::new(&decoded.text);
+    let mut iter = reader.records();
+    while let Some(record) = iter.next() {
         let record = record.map_err(|e| parse(e.position().map_or(1, csv::Position::line), e.to_string()))?;
-        let line = record.position().map_or(0, csv::Position::line);
+        let line = lines.record_line(iter.reader().position().byte(), &record);
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }

@@ -71,9 +71,11 @@ fn parse_records(path: &Path, text: &str, delimiter: u8) -> Result<(Vec<String>,
         .map(|h| h.trim().to_string())
         .collect();
     let mut records = Vec::new();
-    for record in reader.records() {
+    let mut lines = sniff::LineCounter::new(text);
+    let mut iter = reader.records();
+    while let Some(record) = iter.next() {
         let record = record.map_err(parse_err)?;
-        let line = record.position().map_or(0, csv::Position::line);
+        let line = lines.record_line(iter.reader().position().byte(), &record);
         survey::check_cells(path, line, &record)?;
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;

@@ -160,6 +160,46 @@ pub fn detect(text: &str, delimiter: u8) -> InputFormat {
     InputFormat::Generic
 }
 
+/// Line numbers (1-based) of byte offsets met in increasing order. csv's own line numbers
+/// skip blank lines; counting newlines before each record's first byte does not.
+pub struct LineCounter<'a> {
+    bytes: &'a [u8],
+    counted: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    pub fn new(text: &'a str) -> Self {
+        LineCounter {
+            bytes: text.as_bytes(),
+            counted: 0,
+            line: 1,
+        }
+    }
+
+    /// The first line of a record that ends at byte `end` (the reader's position after it):
+    /// csv reports where it started looking, which is before any blank lines it skipped.
+    pub fn record_line(&mut self, end: u64, record: &csv::StringRecord) -> u64 {
+        let end_line = self.line_at(end);
+        let inside: u64 = record
+            .iter()
+            .map(|c| c.bytes().filter(|b| *b == b'\n').count() as u64)
+            .sum();
+        let terminated = u64::from(self.counted > 0 && self.bytes[self.counted - 1] == b'\n');
+        end_line.saturating_sub(terminated + inside).max(1)
+    }
+
+    /// The line holding byte `offset` (offsets before the last one asked for count as that one).
+    pub fn line_at(&mut self, offset: u64) -> u64 {
+        let end = usize::try_from(offset).unwrap_or(usize::MAX).min(self.bytes.len());
+        if end > self.counted {
+            self.line += self.bytes[self.counted..end].iter().filter(|b| **b == b'\n').count() as u64;
+            self.counted = end;
+        }
+        self.line
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,6 +213,18 @@ mod tests {
         assert_eq!(cp1252.text, "Öffentlichkeitsarbeit");
         assert_eq!(cp1252.encoding, "windows-1252");
         assert_eq!(decode(b"\xFF\xFEa\x00;\x00b\x00").text, "a;b");
+    }
+
+    #[test]
+    fn line_numbers_count_blank_lines() {
+        let text = "h\n1\n\n2\r\n\"a\nb\"\n3";
+        let mut lines = LineCounter::new(text);
+        assert_eq!(lines.line_at(0), 1);
+        assert_eq!(lines.line_at(2), 2);
+        assert_eq!(lines.line_at(5), 4);
+        assert_eq!(lines.line_at(8), 5);
+        assert_eq!(lines.line_at(14), 7);
+        assert_eq!(lines.line_at(999), 7);
     }
 
     #[test]

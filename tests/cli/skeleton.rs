@@ -204,6 +204,18 @@ fn a_wrong_label_names_file_line_and_suggestion() {
 }
 
 #[test]
+fn line_numbers_count_comments_and_blank_lines() {
+    let file = fixture("blank-lines.csv");
+    let out = deptshare(&["shares", &file, "--dept-col", "department"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(&format!("{file}:6: unknown department `Marketng`")),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn a_missing_department_column_names_the_file_and_the_columns() {
     let file = fixture("unknown-label.csv");
     let out = deptshare(&["shares", &file, "--dept-col", "abteilung"]);
