@@ -211,16 +211,7 @@ impl Study {
             return Err(config_err("no [[inputs]]".into()));
         }
         let taxonomy = build_taxonomy(&raw.taxonomy).map_err(config_err)?;
-        let groups = match &raw.groups {
-            None => vec![Group::communications()],
-            Some(map) => map
-                .iter()
-                .map(|(name, members)| Group {
-                    name: name.clone(),
-                    members: members.clone(),
-                })
-                .collect(),
-        };
+        let groups = config_groups(raw.groups.as_ref(), &taxonomy).map_err(config_err)?;
         Ok(Study {
             file: file.to_path_buf(),
             raw,
@@ -273,6 +264,27 @@ impl Study {
     }
 }
 
+/// `[groups]`, or `communications` when absent; each checked against the study's own taxonomy.
+fn config_groups(
+    groups: Option<&BTreeMap<String, Vec<String>>>,
+    taxonomy: &Taxonomy,
+) -> std::result::Result<Vec<Group>, String> {
+    let Some(map) = groups else {
+        return Ok(vec![Group::communications()]);
+    };
+    let groups: Vec<Group> = map
+        .iter()
+        .map(|(name, members)| Group {
+            name: name.clone(),
+            members: members.clone(),
+        })
+        .collect();
+    for group in &groups {
+        group.check(taxonomy).map_err(|e| format!("[groups]: {e}"))?;
+    }
+    Ok(groups)
+}
+
 fn build_taxonomy(overrides: &TaxonomyOverrides) -> std::result::Result<Taxonomy, String> {
     let mut taxonomy = Taxonomy::builtin();
     for c in &overrides.categories {
@@ -317,6 +329,25 @@ mod tests {
             (study.method, study.lonely_psu),
             (CiMethod::KornGraubard, LonelyPsu::Adjust)
         );
+    }
+
+    #[test]
+    fn groups_are_checked_against_the_study_taxonomy() {
+        let typo = format!("{INPUT}[groups]\ncomms = [\"marketing\", \"prr\"]\n");
+        let message = load(&typo).unwrap_err().to_string();
+        assert!(
+            message.contains("study.toml: [groups]: group `comms`: unknown category `prr`"),
+            "{message}"
+        );
+        assert!(message.contains("did you mean `pr`?"), "{message}");
+        let named = format!("{INPUT}[groups]\npr = [\"marketing\"]\n");
+        assert!(load(&named).unwrap_err().to_string().contains("is a category id"));
+        let own = format!(
+            "{INPUT}[groups]\ndigital = [\"social\", \"marketing\"]\n\
+             [[taxonomy.categories]]\nid = \"social\"\nen = \"Social\"\nde = \"Social\"\n"
+        );
+        let study = load(&own).unwrap();
+        assert_eq!(study.groups, [Group::parse("digital=social,marketing").unwrap()]);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 /// Errors the pipeline stages return; `main` maps every one of them to exit code 1.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("{}", path.display())]
     Io {
         path: PathBuf,
         #[source]
@@ -43,6 +43,9 @@ pub enum Error {
     Question { path: PathBuf, reason: String },
     #[error("{}: {reason}", path.display())]
     Config { path: PathBuf, reason: String },
+    /// Options that do not fit the file (e.g. a fixed wave on a file with a wave column).
+    #[error("{}: {reason}", path.display())]
+    Options { path: PathBuf, reason: String },
     #[error("{0}")]
     Invalid(String),
     #[error("{}: {reason}", path.display())]

@@ -46,28 +46,24 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
         let design = designs.entry(spec.study.clone()).or_insert_with(DesignSpec::default);
         *design = design.union(design_of(spec)?);
         check_choice(&mut choices, spec, &spec.study, spec.choice)?;
-        let input = ingest::read(spec, taxonomy)?;
+        let input = ingest::read_nth(spec, taxonomy, inputs.len())?;
         summary.add(&input.summary);
         rejects.extend(input.rejects.iter().cloned());
         inputs.push(input);
     }
-    let frame = responses::build(&inputs, taxonomy)?;
-    let estimation = stats::estimate(&frame, &choices, &designs, settings, taxonomy)?;
+    let mut frame = responses::build(&inputs, taxonomy)?;
+    for fast in inputs.iter_mut().filter_map(|input| input.frame.take()) {
+        frame = match frame.height() {
+            0 => fast,
+            _ => frame
+                .vstack(&fast)
+                .map_err(|e| Error::Invalid(format!("joining the respondent frames: {e}")))?,
+        };
+    }
+    let estimation = stats::estimate(&frame, &choices, &designs, settings)?;
     let mut estimates = estimation.estimates;
     estimates.extend(published.estimates);
-    estimates.sort_by(|a, b| {
-        let key = |e: &Estimate| {
-            (
-                e.study.clone(),
-                e.wave,
-                e.segment.clone(),
-                e.kind,
-                taxonomy.rank(&e.category),
-                e.category.clone(),
-            )
-        };
-        key(a).cmp(&key(b))
-    });
+    estimates.sort_by(|a, b| a.sort_key(taxonomy).cmp(&b.sort_key(taxonomy)));
     let trend = trend::compare_with(&estimates, &estimation.wave_tests, settings.level);
     rejects.sort();
     Ok(Analysis {

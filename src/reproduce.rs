@@ -47,15 +47,7 @@ pub fn check(tables: &[(PathBuf, Vec<PublishedFigure>)], estimates: &[Estimate])
     let mut checks = Vec::new();
     for (file, figures) in tables {
         for figure in figures {
-            let computed = estimates
-                .iter()
-                .find(|e| {
-                    e.segment.is_none()
-                        && e.study == figure.study
-                        && e.wave == figure.wave
-                        && e.category == figure.category
-                })
-                .map(|e| e.share);
+            let computed = computed_share(estimates, figure);
             let status = match computed {
                 None => Status::NoEstimate,
                 Some(share) if figure.matches(share) => Status::Reproduced,
@@ -76,6 +68,20 @@ pub fn check(tables: &[(PathBuf, Vec<PublishedFigure>)], estimates: &[Estimate])
         }
     }
     checks
+}
+
+/// The whole-sample share of the figure's study, wave and category; a department nobody named
+/// in a wave that has respondents is 0 %, not missing.
+fn computed_share(estimates: &[Estimate], figure: &PublishedFigure) -> Option<f64> {
+    let wave: Vec<&Estimate> = estimates
+        .iter()
+        .filter(|e| e.segment.is_none() && e.study == figure.study && e.wave == figure.wave)
+        .collect();
+    match wave.iter().find(|e| e.category == figure.category) {
+        Some(e) => Some(e.share),
+        None if wave.iter().any(|e| e.n.is_some()) => Some(0.0),
+        None => None,
+    }
 }
 
 /// The checks that failed (missed or without an estimate).

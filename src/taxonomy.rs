@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use unicode_normalization::UnicodeNormalization;
+
 /// One canonical category with its display names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Category {
@@ -241,15 +243,27 @@ impl Taxonomy {
     /// The closest known label, by normalized Jaro-Winkler similarity, when it is close enough.
     pub fn suggest(&self, label: &str) -> Option<String> {
         let wanted = normalize(label);
-        let mut best: Option<(f64, &str)> = None;
-        for (alias, (_, written)) in &self.aliases {
+        let mut best: Option<(f64, &str, &str)> = None;
+        for (alias, (id, written)) in &self.aliases {
             let score = strsim::jaro_winkler(&wanted, alias);
-            if best.is_none_or(|(b, _)| score > b) {
-                best = Some((score, written));
+            if best.is_none_or(|(b, _, _)| score > b) {
+                best = Some((score, id, written));
             }
         }
-        best.filter(|(score, _)| *score >= 0.8)
-            .map(|(_, written)| written.to_string())
+        let (_, id, written) = best.filter(|(score, _, _)| *score >= 0.8)?;
+        // Built-in aliases are stored in lower case; show the category's name as people write it
+        // (English or German, whichever is closer to what was typed).
+        if written.chars().any(char::is_uppercase) {
+            return Some(written.to_string());
+        }
+        let category = self.category(id)?;
+        let closer = |name: &str| strsim::jaro_winkler(&wanted, &normalize(name));
+        let name = if closer(&category.de) > closer(&category.en) {
+            &category.de
+        } else {
+            &category.en
+        };
+        Some(name.clone())
     }
 }
 
@@ -262,7 +276,8 @@ pub fn is_no_answer(label: &str) -> bool {
 pub fn normalize(label: &str) -> String {
     let mut out = String::with_capacity(label.len());
     let mut pending_space = false;
-    for ch in label.trim().chars().flat_map(char::to_lowercase) {
+    // NFKC first: macOS exports write "Ö" as "O" + a combining diaeresis, some tools full-width "ＰＲ".
+    for ch in label.trim().nfkc().flat_map(char::to_lowercase) {
         let spelled = match ch {
             'ä' => "ae",
             'ö' => "oe",
@@ -314,6 +329,8 @@ mod tests {
             ("Geschäftsführung", "executive"),
             ("Cross-functional team", "cross_functional"),
             ("Not reported", "not_reported"),
+            ("O\u{308}ffentlichkeitsarbeit", "pr"),
+            ("\u{FF30}\u{FF32}", "pr"),
         ] {
             assert_eq!(t.resolve(label), Some(id), "{label}");
         }
@@ -326,6 +343,7 @@ mod tests {
         assert_eq!(t.suggest("Marketng").as_deref(), Some("Marketing"));
         assert_eq!(t.suggest("Vertreib").as_deref(), Some("Vertrieb"));
         assert_eq!(t.suggest("qqqqqqqq"), None);
+        assert_eq!(t.suggest("Marketingabteilungg").as_deref(), Some("Marketing"));
     }
 
     #[test]

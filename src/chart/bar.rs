@@ -34,9 +34,12 @@ pub(super) fn validate(chart: &BarChart) -> Result<(), ChartError> {
     Ok(())
 }
 
-/// Bars sorted by share descending; stable, ties by label.
+/// Bars sorted by share descending (ties by label), except that the highlighted bars (the marked
+/// group's members) stay together, so the group bracket spans members only: they form one block,
+/// members inside by share, placed among the other bars by the members' total share.
 fn sorted_rows(chart: &BarChart) -> Vec<Row> {
-    let mut rows: Vec<Row> = chart
+    let by_share = |a: &Row, b: &Row| b.share.total_cmp(&a.share).then_with(|| a.label.cmp(&b.label));
+    let (mut members, mut others): (Vec<Row>, Vec<Row>) = chart
         .bars
         .iter()
         .map(|b| Row {
@@ -45,9 +48,13 @@ fn sorted_rows(chart: &BarChart) -> Vec<Row> {
             interval: clamp_interval(b.interval),
             highlight: b.highlight,
         })
-        .collect();
-    rows.sort_by(|a, b| b.share.total_cmp(&a.share).then_with(|| a.label.cmp(&b.label)));
-    rows
+        .partition(|r| r.highlight);
+    members.sort_by(by_share);
+    others.sort_by(by_share);
+    let total: f64 = members.iter().map(|r| r.share).sum();
+    let at = others.partition_point(|r| r.share >= total);
+    others.splice(at..at, members);
+    others
 }
 
 pub(super) fn draw<DB: DrawingBackend>(cv: &Canvas<'_, DB>, chart: &BarChart, lang: Lang) -> Result<(), ChartError> {
@@ -240,6 +247,42 @@ mod tests {
                 "R&D <x>"
             ]
         );
+    }
+
+    #[test]
+    fn group_members_stay_adjacent_placed_by_their_total() {
+        let mut c = econsultancy();
+        // Between Marketing (35 %) and PR (21 %), as Not reported is in the Econsultancy table.
+        c.bars.push(bar("Not reported", 0.25, false));
+        c.bars.push(bar("Everyone", 0.6, false));
+        let rows = sorted_rows(&c);
+        let labels: Vec<&str> = rows.iter().map(|r| r.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "Everyone",
+                "Marketing",
+                "PR",
+                "Not reported",
+                "Cross-functional team",
+                "Other",
+                "Customer service",
+                "R&D <x>"
+            ]
+        );
+        // A small group sits where its total puts it, its members in order of share.
+        let small = BarChart {
+            bars: vec![
+                bar("a", 0.5, false),
+                bar("b", 0.02, true),
+                bar("c", 0.3, false),
+                bar("d", 0.1, true),
+                bar("e", 0.05, false),
+            ],
+            ..c
+        };
+        let labels: Vec<String> = sorted_rows(&small).into_iter().map(|r| r.label).collect();
+        assert_eq!(labels, ["a", "c", "d", "b", "e"]);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use crate::cli::{Cli, Command, InputArgs};
 use crate::ingest::{Choice, InputSpec};
-use crate::stats::{EstimateSettings, Group};
+use crate::stats::{EstimateSettings, groups_from_args};
 
 /// What a command reports back to `main`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,12 +73,9 @@ pub fn input_settings(args: &InputArgs) -> anyhow::Result<(Vec<InputSpec>, Estim
             strict: args.strict,
         })
         .collect();
-    let mut groups = vec![Group::communications()];
-    for text in &args.groups {
-        let group = Group::parse(text).map_err(|e| UsageError(format!("--group: {e}")))?;
-        groups.retain(|g| g.name != group.name);
-        groups.push(group);
-    }
+    // The command line reads labels with the built-in taxonomy, so groups are checked against it.
+    let groups = groups_from_args(&args.groups, &crate::taxonomy::Taxonomy::builtin())
+        .map_err(|e| UsageError(format!("--group: {e}")))?;
     Ok((
         specs,
         EstimateSettings {

@@ -3,7 +3,7 @@
 use anyhow::Context;
 
 use crate::cli::ReportArgs;
-use crate::report::write_atomic;
+use crate::report::{OutputFile, csv, manifest, write_atomic};
 
 use super::Outcome;
 use super::run::{charts_and_report, prepare};
@@ -15,7 +15,17 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<Outcome> {
     {
         anyhow::bail!("{}: no study has wave {wave}", args.config.display());
     }
-    let files = charts_and_report(&prepared, args.wave)?;
+    let mut files = charts_and_report(&prepared, args.wave)?;
+    // The report links these two; they belong beside it.
+    files.push(OutputFile::new(
+        "rejects.csv",
+        csv::rejects(&prepared.analysis.rejects)?,
+    ));
+    let study = &prepared.study;
+    files.push(OutputFile::new(
+        "manifest.json",
+        manifest::render(&study.file, &study.raw, prepared.hashes.clone())?,
+    ));
     write_atomic(&args.out, &files).with_context(|| format!("writing the report to {}", args.out.display()))?;
     eprintln!(
         "wrote {} and {}",

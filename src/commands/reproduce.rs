@@ -20,28 +20,28 @@ pub fn reproduce(args: &ReproduceArgs) -> anyhow::Result<Outcome> {
         );
         return Ok(Outcome::Failed);
     }
-    for check in &failed {
+    print_misses(&failed);
+    Ok(if failed.is_empty() {
+        Outcome::Success
+    } else {
+        Outcome::Failed
+    })
+}
+
+/// One stderr line per published figure that did not come out of the data.
+pub fn print_misses(failed: &[&reproduce::Check]) {
+    for check in failed {
+        let computed = check
+            .computed_share
+            .map_or_else(|| "nothing".to_string(), |s| format!("{:.2}%", s * 100.0));
         eprintln!(
-            "not reproduced: {} {} {} published {}% ({}:{}), computed {}",
+            "not reproduced: {} {} {} published {}% ({}:{}), computed {computed}",
             check.study,
             check.wave,
             check.category,
             check.published_percent,
             check.file.display(),
             check.line,
-            check
-                .computed_share
-                .map_or_else(|| "nothing".to_string(), |s| format!("{:.2}%", s * 100.0))
         );
     }
-    eprintln!(
-        "{} of {} published figures reproduced",
-        checks.len() - failed.len(),
-        checks.len()
-    );
-    Ok(if failed.is_empty() {
-        Outcome::Success
-    } else {
-        Outcome::Failed
-    })
 }

@@ -97,12 +97,18 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
     for id in study.study_ids() {
         println!("{}", markdown::headline(study, analysis, id));
     }
-    let missed = reproduce::failures(checks).len();
+    let missed = reproduce::failures(checks);
     println!(
         "published figures reproduced: {} of {}",
-        checks.len() - missed,
+        checks.len() - missed.len(),
         checks.len()
     );
     eprintln!("wrote {} files to {}", files.len(), args.out.display());
-    Ok(Outcome::Success)
+    super::reproduce::print_misses(&missed);
+    // The outputs are written either way; a missed figure still fails the run, as the contract says.
+    Ok(if missed.is_empty() {
+        Outcome::Success
+    } else {
+        Outcome::Failed
+    })
 }

@@ -66,10 +66,10 @@ enum Value {
 /// Reads a published table; every malformed row is an error naming its line.
 pub fn read_published(path: &Path) -> Result<Vec<PublishedFigure>> {
     let decoded = read_text(path)?;
+    let text = sniff::blank_leading_comments(&decoded.text);
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(sniff::delimiter(&decoded.text))
-        .comment(Some(b'#'))
-        .from_reader(decoded.text.as_bytes());
+        .delimiter(sniff::delimiter(&text))
+        .from_reader(text.as_bytes());
     let parse = |line: u64, reason: String| Error::Parse {
         path: path.to_path_buf(),
         line,
@@ -83,7 +83,7 @@ pub fn read_published(path: &Path) -> Result<Vec<PublishedFigure>> {
         .collect();
     let layout = Layout::find(path, &headers)?;
     let mut figures = Vec::new();
-    let mut lines = sniff::LineCounter::new(&decoded.text);
+    let mut lines = sniff::LineCounter::new(&text);
     let mut iter = reader.records();
     while let Some(record) = iter.next() {
         let record = record.map_err(|e| parse(e.position().map_or(1, csv::Position::line), e.to_string()))?;
@@ -238,8 +238,10 @@ impl PublishedFigure {
     /// Whether a computed share (a fraction) reproduces this figure under its bound.
     pub fn matches(&self, share: f64) -> bool {
         let scale = 10f64.powi(self.decimals as i32);
-        let computed = (share * 100.0 * scale).round() / scale;
-        let published = (self.percent * scale).round() / scale;
+        // Snap away float noise first: 29/200 * 100 is 14.499999999999998, which is 14.5 and rounds to 15.
+        let snap = |x: f64| ((x * 1e9).round() / 1e9).round();
+        let computed = snap(share * 100.0 * scale) / scale;
+        let published = snap(self.percent * scale) / scale;
         match self.bound {
             Bound::Exact => computed == published,
             Bound::AtLeast => computed >= published,
@@ -290,6 +292,15 @@ mod tests {
         assert!(f.matches(0.345));
         assert!(!f.matches(0.3551));
         assert!(!f.matches(0.344));
+    }
+
+    #[test]
+    fn halves_round_up_despite_float_noise() {
+        let f = figure(15.0, 0, Bound::Exact);
+        assert!(f.matches(29.0 / 200.0));
+        assert!(figure(13.0, 0, Bound::Exact).matches(1.0 / 8.0 + 0.005));
+        assert!(figure(17.5, 1, Bound::Exact).matches(7.0 / 40.0));
+        assert!(!figure(14.0, 0, Bound::Exact).matches(29.0 / 200.0));
     }
 
     #[test]

@@ -19,6 +19,9 @@ const RESPONDENT_COLUMNS: &[&str] = &[
     "response id",
 ];
 
+/// The segment of a respondent whose `--by` cell is empty.
+pub const MISSING_SEGMENT: &str = "(missing)";
+
 /// Reads `spec.path`; file-level problems are errors, row-level problems become rejects.
 pub fn read(spec: &InputSpec, taxonomy: &Taxonomy) -> Result<RawInput> {
     read_decoded(spec, &read_text(&spec.path)?, taxonomy)
@@ -42,6 +45,10 @@ pub fn read_decoded(spec: &InputSpec, decoded: &sniff::Decoded, taxonomy: &Taxon
     let mut seen = BTreeSet::new();
     for (line, record) in &records {
         let lossy = decoded.lossy && record.iter().any(|c| c.contains('\u{FFFD}'));
+        if is_blank(record) {
+            input.reject(*line, "empty row (every cell is blank)".to_string());
+            continue;
+        }
         match columns.answer(spec, *line, record, headers.len(), &mut seen) {
             Ok(_) if lossy => input.reject(*line, "invalid bytes in a cell (not valid text)".to_string()),
             Ok(answer) => input.accept(answer),
@@ -54,10 +61,10 @@ pub fn read_decoded(spec: &InputSpec, decoded: &sniff::Decoded, taxonomy: &Taxon
 type Records = Vec<(u64, StringRecord)>;
 
 fn parse_records(path: &Path, text: &str, delimiter: u8) -> Result<(Vec<String>, Records)> {
+    let text = &*sniff::blank_leading_comments(text);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
-        .comment(Some(b'#'))
         .from_reader(text.as_bytes());
     let parse_err = |e: csv::Error| Error::Parse {
         path: path.to_path_buf(),
@@ -77,17 +84,19 @@ fn parse_records(path: &Path, text: &str, delimiter: u8) -> Result<(Vec<String>,
         let record = record.map_err(parse_err)?;
         let line = lines.record_line(iter.reader().position().byte(), &record);
         survey::check_cells(path, line, &record)?;
-        if record.iter().all(|cell| cell.trim().is_empty()) {
-            continue;
-        }
+        // A row of empty cells stays a record: it is rejected and counted, not skipped.
         records.push((line, record));
     }
-    if records.is_empty() {
+    if records.iter().all(|(_, r)| is_blank(r)) {
         return Err(Error::HeaderOnly {
             path: path.to_path_buf(),
         });
     }
     Ok((headers, records))
+}
+
+fn is_blank(record: &StringRecord) -> bool {
+    record.iter().all(|cell| cell.trim().is_empty())
 }
 
 /// Column positions used for one file.
@@ -113,7 +122,20 @@ impl Columns {
         let path = spec.path.as_path();
         let wave = match (&spec.wave_col, spec.wave) {
             (Some(name), _) => Some(find_column(path, headers, name)?),
-            (None, Some(_)) => None,
+            (None, Some(year)) => match find_any(headers, WAVE_COLUMNS) {
+                // A fixed year on a file with a year column would pool every wave under one label.
+                Some(i) => {
+                    return Err(Error::Options {
+                        path: path.to_path_buf(),
+                        reason: format!(
+                            "the file has a wave column `{}`, so --wave {year} would put all its waves into {year}; \
+                             use --wave-col {} (and --chart-wave {year} to draw one wave)",
+                            headers[i], headers[i]
+                        ),
+                    });
+                }
+                None => None,
+            },
             (None, None) => Some(find_any(headers, WAVE_COLUMNS).ok_or_else(|| Error::NoWave {
                 path: path.to_path_buf(),
             })?),
@@ -203,7 +225,14 @@ impl Columns {
         let (stratum, psu, segment) = (
             text(self.stratum, "stratum")?,
             text(self.psu, "psu")?,
-            text(self.segment, "segment")?,
+            // A respondent without a segment still counts overall; its segment says so.
+            self.segment.map(|i| {
+                if cell(i).is_empty() {
+                    MISSING_SEGMENT.to_string()
+                } else {
+                    cell(i).to_string()
+                }
+            }),
         );
         let fpc = match self.fpc {
             Some(i) => Some(parse_fpc(cell(i))?),

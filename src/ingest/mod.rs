@@ -2,6 +2,7 @@
 
 pub mod aggregate;
 pub mod answers;
+pub mod fast;
 pub mod generic;
 pub mod google_forms;
 pub mod inspect;
@@ -70,18 +71,31 @@ impl InputFormat {
 /// Reads one respondent-level file in the format the spec names (or the detected one);
 /// with `spec.strict` a rejected row (other than an excluded unfinished response) is an error.
 pub fn read(spec: &InputSpec, taxonomy: &crate::taxonomy::Taxonomy) -> Result<RawInput> {
+    read_nth(spec, taxonomy, 0)
+}
+
+/// `read` for the `file`-th input of a run: a large plain CSV goes to the fast path (`fast`),
+/// which returns its `Responses` frame in `RawInput::frame` with respondents keyed `file:id`.
+pub fn read_nth(spec: &InputSpec, taxonomy: &crate::taxonomy::Taxonomy, file: usize) -> Result<RawInput> {
+    if let Some(input) = fast::try_read(spec, taxonomy, file)? {
+        return Ok(input);
+    }
     let decoded = read_text(&spec.path)?;
     let input = read_decoded(spec, &decoded, taxonomy)?;
-    if spec.strict
-        && let Some(reject) = input.rejects.iter().find(|r| !r.reason.starts_with(INCOMPLETE))
-    {
-        return Err(Error::Strict {
+    check_strict(spec, &input)?;
+    Ok(input)
+}
+
+/// Under `spec.strict` the first rejected row (other than an excluded unfinished response) is an error.
+pub(crate) fn check_strict(spec: &InputSpec, input: &RawInput) -> Result<()> {
+    match input.rejects.iter().find(|r| !r.reason.starts_with(INCOMPLETE)) {
+        Some(reject) if spec.strict => Err(Error::Strict {
             path: spec.path.clone(),
             line: reject.line,
             reason: reject.reason.clone(),
-        });
+        }),
+        _ => Ok(()),
     }
-    Ok(input)
 }
 
 /// Reads a file's bytes as `read` would after loading them (for tests and the fuzz target).
@@ -226,6 +240,8 @@ pub struct RawInput {
     pub summary: IngestSummary,
     /// What was detected (column choices, encoding), for stderr.
     pub notes: Vec<String>,
+    /// The `Responses` rows of a file read by the fast path (its `answers` are then empty).
+    pub frame: Option<polars::prelude::DataFrame>,
 }
 
 /// How the reason of an excluded unfinished response starts in rejects.csv.
@@ -239,6 +255,7 @@ impl RawInput {
             rejects: Vec::new(),
             summary: IngestSummary::default(),
             notes: Vec::new(),
+            frame: None,
         }
     }
 

@@ -160,6 +160,25 @@ pub fn detect(text: &str, delimiter: u8) -> InputFormat {
     InputFormat::Generic
 }
 
+/// The text with the `#` comment lines before the header emptied (their line breaks stay, so
+/// line numbers do not move). Only leading lines: a data row whose first cell starts with `#`
+/// is data, not a comment.
+pub fn blank_leading_comments(text: &str) -> std::borrow::Cow<'_, str> {
+    let mut end = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start_matches('\u{feff}').trim();
+        if !(trimmed.starts_with('#') || trimmed.is_empty()) {
+            break;
+        }
+        end += line.len();
+    }
+    if end == 0 {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let breaks: String = text[..end].chars().filter(|c| *c == '\n').collect();
+    std::borrow::Cow::Owned(format!("{breaks}{}", &text[end..]))
+}
+
 /// Line numbers (1-based) of byte offsets met in increasing order. csv's own line numbers
 /// skip blank lines; counting newlines before each record's first byte does not.
 pub struct LineCounter<'a> {
@@ -213,6 +232,12 @@ mod tests {
         assert_eq!(cp1252.text, "Öffentlichkeitsarbeit");
         assert_eq!(cp1252.encoding, "windows-1252");
         assert_eq!(decode(b"\xFF\xFEa\x00;\x00b\x00").text, "a;b");
+    }
+
+    #[test]
+    fn only_leading_comments_are_blanked() {
+        assert_eq!(blank_leading_comments("# a\n#b\r\nh\n#1,x\n"), "\n\nh\n#1,x\n");
+        assert_eq!(blank_leading_comments("h\n# not a comment\n"), "h\n# not a comment\n");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::table::{self, Table};
-use super::{OutputFile, percent};
+use super::{OutputFile, level_text, percent};
 use crate::config::Study;
 use crate::pipeline::Analysis;
 use crate::reproduce::{self, Check};
@@ -141,7 +141,7 @@ pub fn headline(input: &ReportInput, id: &str) -> String {
 
 fn interval_clause(e: &Estimate) -> String {
     match (e.ci_low, e.ci_high) {
-        (Some(l), Some(h)) => format!(" ({:.0}% interval {} to {})", e.level * 100.0, percent(l), percent(h)),
+        (Some(l), Some(h)) => format!(" ({} interval {} to {})", level_text(e.level), percent(l), percent(h)),
         _ => " (no interval: n not published)".to_string(),
     }
 }
@@ -155,7 +155,7 @@ fn change_sentence(input: &ReportInput, id: &str, wave: i32) -> String {
         .filter(|c| c.study == id && c.to_wave == wave)
         .collect();
     let Some(from) = changes.first().map(|c| c.from_wave) else {
-        return "There is no earlier wave to compare with.".to_string();
+        return untested_change(input, id, wave);
     };
     let mut significant: Vec<&&Comparison> = changes
         .iter()
@@ -191,10 +191,46 @@ fn change_sentence(input: &ReportInput, id: &str, wave: i32) -> String {
     text
 }
 
+/// Without comparisons (no earlier wave, or no n to test with) say which, and give the raw change.
+fn untested_change(input: &ReportInput, id: &str, wave: i32) -> String {
+    let earlier = input
+        .analysis
+        .estimates
+        .iter()
+        .filter(|e| e.study == id && e.wave < wave)
+        .map(|e| e.wave)
+        .max();
+    let Some(from) = earlier else {
+        return "There is no earlier wave to compare with.".to_string();
+    };
+    let share = |w: i32, kind: Kind| {
+        input
+            .analysis
+            .estimates
+            .iter()
+            .find(|e| e.study == id && e.wave == w && e.kind == kind && e.segment.is_none())
+    };
+    let moved = match (share(from, Kind::Group), share(wave, Kind::Group)) {
+        (Some(a), Some(b)) => format!(
+            " Their share moved by {:+.1} points since {from}.",
+            (b.share - a.share) * 100.0
+        ),
+        _ => String::new(),
+    };
+    format!("{moved} Changes since {from} are not tested: the data give no respondent counts for them.")
+        .trim_start()
+        .to_string()
+}
+
 fn study_section(input: &ReportInput, id: &str) -> Vec<Block> {
     let title = input.study.input_for(id).map_or(id, |i| i.title.as_str());
     let wave = input.wave_of(id).map_or(String::new(), |w| w.to_string());
     let mut blocks = vec![Block::Heading(format!("{title} {wave}"))];
+    if let Some(asked) = input.wave.filter(|w| input.wave_of(id) != Some(*w)) {
+        blocks.push(Block::Paragraph(format!(
+            "This study has no {asked} wave; its latest wave, {wave}, is shown."
+        )));
+    }
     for chart in input
         .charts
         .iter()
@@ -284,7 +320,7 @@ fn method(input: &ReportInput) -> Vec<Block> {
     let text = format!(
         "Base: respondents who named at least one department. {} accepted rows gave no answer and {} incomplete \
          responses were left out; neither is in the base. {} rows were rejected and are listed in rejects.csv. \
-         {weighting} Intervals: {} at {:.0}% (estimates without a published n have none). For single choice a \
+         {weighting} Intervals: {} at {} (estimates without a published n have none). For single choice a \
          group's share is the sum of its members; for multiple choice it is the share naming at least one member. \
          Consecutive waves are compared with Newcombe's hybrid score interval and a two-proportion z-test (design-based \
          difference and Rao-Scott test under a design); all waves with a chi-square test of homogeneity (and \
@@ -294,7 +330,7 @@ fn method(input: &ReportInput) -> Vec<Block> {
         s.incomplete,
         s.rows_rejected,
         distinct(|e| e.method.as_str()),
-        input.study.raw.estimation.level * 100.0,
+        level_text(input.study.raw.estimation.level),
     );
     vec![
         Block::Heading("Method".into()),

@@ -63,6 +63,12 @@ pub fn report_files(input: &doc::ReportInput) -> Vec<OutputFile> {
     ]
 }
 
+/// A confidence level as people write it: 0.95 -> "95%", 0.995 -> "99.5%", 0.999999 -> "99.9999%".
+pub fn level_text(level: f64) -> String {
+    let text = format!("{:.4}", level * 100.0);
+    format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
+}
+
 /// Whether a human-facing percent format is wanted.
 pub fn percent(share: f64) -> String {
     crate::chart::format_percent(share, 1, crate::chart::Lang::En)
@@ -73,5 +79,18 @@ pub fn interval_text(low: Option<f64>, high: Option<f64>) -> String {
     match (low, high) {
         (Some(l), Some(h)) => format!("{} – {}", percent(l), percent(h)),
         _ => "no interval (n unknown)".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_keep_their_digits() {
+        assert_eq!(level_text(0.95), "95%");
+        assert_eq!(level_text(0.995), "99.5%");
+        assert_eq!(level_text(0.999999), "99.9999%");
+        assert_eq!(level_text(0.975), "97.5%");
     }
 }

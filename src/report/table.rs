@@ -72,7 +72,7 @@ pub fn estimates(layout: Layout, estimates: &[Estimate]) -> String {
 
 pub fn estimates_table(estimates: &[Estimate]) -> Table {
     let level = estimates.first().map_or(0.95, |e| e.level);
-    let ci_header = format!("{:.0}% interval", level * 100.0);
+    let ci_header = format!("{} interval", super::level_text(level));
     // Segment and design columns appear only when some estimate has them, so plain tables stay narrow.
     let segments = estimates.iter().any(|e| e.segment.is_some());
     let design = estimates.iter().any(|e| e.is_design_based());

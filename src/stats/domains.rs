@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 
 use super::design::{StratumDesign, population};
-use super::estimate::{Group, Kind};
+use super::estimate::Kind;
+use super::group::Group;
 use crate::error::{Error, Result};
 
 /// Sums over the PSUs of one stratum within a domain: weights W_i and their squares, respondents, PSUs present.

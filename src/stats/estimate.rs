@@ -8,48 +8,13 @@ use serde::Serialize;
 
 use super::design::{DesignSpec, LonelyPsu, Moments, Stratum, design_effect, ratio_variance};
 use super::domains::{CategorySums, Domain, DomainSums, Request, StudySums, polars_error, stratum_label, study_sums};
+use super::group::Group;
 use super::proportion::{CiMethod, interval};
 use super::rao_scott::{RaoScott, rao_scott};
 use super::survey_ci::{DesignPoint, design_interval};
 use crate::error::Result;
 use crate::ingest::Choice;
 use crate::taxonomy::Taxonomy;
-
-/// A named set of categories, e.g. `communications = marketing, pr`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Group {
-    pub name: String,
-    pub members: Vec<String>,
-}
-
-impl Group {
-    /// The group every study gets unless configured otherwise.
-    pub fn communications() -> Self {
-        Group {
-            name: "communications".into(),
-            members: vec!["marketing".into(), "pr".into()],
-        }
-    }
-
-    /// Parses `NAME=a,b`.
-    pub fn parse(text: &str) -> std::result::Result<Self, String> {
-        let (name, members) = text
-            .split_once('=')
-            .ok_or_else(|| format!("group `{text}` is not NAME=a,b"))?;
-        let members: Vec<String> = members
-            .split(',')
-            .map(|m| m.trim().to_string())
-            .filter(|m| !m.is_empty())
-            .collect();
-        if name.trim().is_empty() || members.is_empty() {
-            return Err(format!("group `{text}` needs a name and at least one category"));
-        }
-        Ok(Group {
-            name: name.trim().to_string(),
-            members,
-        })
-    }
-}
 
 /// Department or group row.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -106,6 +71,19 @@ impl Estimate {
     pub fn is_design_based(&self) -> bool {
         !self.design.is_empty() && self.design != "srs"
     }
+
+    /// The order every output lists estimates in: study, wave, segment, departments before groups,
+    /// taxonomy order, then id. Borrows, so sorting allocates nothing per comparison.
+    pub fn sort_key<'a>(&'a self, taxonomy: &Taxonomy) -> (&'a str, i32, Option<&'a str>, Kind, usize, &'a str) {
+        (
+            &self.study,
+            self.wave,
+            self.segment.as_deref(),
+            self.kind,
+            taxonomy.rank(&self.category),
+            &self.category,
+        )
+    }
 }
 
 /// The Rao-Scott test of one category's share across the waves of a design-based study.
@@ -134,7 +112,6 @@ pub fn estimate(
     choices: &BTreeMap<String, Choice>,
     designs: &BTreeMap<String, DesignSpec>,
     settings: &EstimateSettings,
-    taxonomy: &Taxonomy,
 ) -> Result<Estimation> {
     let segments = frame.column("segment").map_err(polars_error)?.null_count() < frame.height();
     let mut out = Estimation::default();
@@ -160,18 +137,6 @@ pub fn estimate(
             out.wave_tests.extend(context.wave_tests(&sums)?);
         }
     }
-    out.estimates.sort_by(|a, b| {
-        let key = |e: &Estimate| {
-            (
-                e.study.clone(),
-                e.wave,
-                e.segment.clone(),
-                e.kind,
-                taxonomy.rank(&e.category),
-            )
-        };
-        key(a).cmp(&key(b)).then_with(|| a.category.cmp(&b.category))
-    });
     Ok(out)
 }
 
@@ -183,7 +148,8 @@ struct Context<'a> {
 }
 
 impl Context<'_> {
-    /// Categories named anywhere in the study, and the groups with at least one of them.
+    /// Categories named anywhere in the study, then every group: a group none of whose members
+    /// anyone named is a share of 0, not a missing row.
     fn categories(&self, sums: &StudySums) -> Vec<(Kind, String)> {
         let named: BTreeSet<(Kind, String)> = sums
             .domains
@@ -191,12 +157,7 @@ impl Context<'_> {
             .flat_map(|d| d.categories.keys().cloned())
             .filter(|(kind, _)| *kind == Kind::Department)
             .collect();
-        let groups = self
-            .settings
-            .groups
-            .iter()
-            .filter(|g| g.members.iter().any(|m| named.contains(&(Kind::Department, m.clone()))));
-        let groups: Vec<(Kind, String)> = groups.map(|g| (Kind::Group, g.name.clone())).collect();
+        let groups = self.settings.groups.iter().map(|g| (Kind::Group, g.name.clone()));
         named.into_iter().chain(groups).collect()
     }
 
@@ -376,13 +337,41 @@ mod tests {
         let settings = EstimateSettings {
             method,
             level: 0.95,
-            groups: vec![Group::communications()],
+            groups: vec![Group::communications(), Group::parse("people=hr").unwrap()],
             lonely_psu: LonelyPsu::Adjust,
         };
         let choices = BTreeMap::from([("s".to_string(), Choice::Single)]);
         let designs = BTreeMap::from([("s".to_string(), spec)]);
-        let out = estimate(frame, &choices, &designs, &settings, &Taxonomy::builtin());
+        let out = estimate(frame, &choices, &designs, &settings);
         out.map(|o| o.estimates).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_group_nobody_named_is_reported_as_zero() {
+        let people: Vec<Respondent> = vec![
+            (2023, 0, 0, 0, 1.0),
+            (2023, 0, 1, 2, 1.0),
+            (2024, 1, 2, 0, 1.0),
+            (2024, 1, 3, 2, 1.0),
+        ];
+        let frame = frame_of(&people, 1.0);
+        for spec in [DESIGN, DesignSpec::default()] {
+            let rows = run(&frame, spec, CiMethod::Wilson);
+            let groups: Vec<(i32, &str, f64, Option<u64>)> = rows
+                .iter()
+                .filter(|e| e.kind == Kind::Group)
+                .map(|e| (e.wave, e.category.as_str(), e.share, e.count))
+                .collect();
+            assert_eq!(
+                groups,
+                [
+                    (2023, "communications", 0.5, Some(1)),
+                    (2023, "people", 0.0, Some(0)),
+                    (2024, "communications", 0.5, Some(1)),
+                    (2024, "people", 0.0, Some(0))
+                ]
+            );
+        }
     }
 
     const DESIGN: DesignSpec = DesignSpec {

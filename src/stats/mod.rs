@@ -3,11 +3,13 @@
 pub mod design;
 pub mod domains;
 pub mod estimate;
+pub mod group;
 pub mod proportion;
 pub mod rao_scott;
 pub mod survey_ci;
 pub mod tests;
 
 pub use design::{DesignSpec, LonelyPsu};
-pub use estimate::{Estimate, EstimateSettings, Estimation, Group, Kind, WaveTest, estimate};
+pub use estimate::{Estimate, EstimateSettings, Estimation, Kind, WaveTest, estimate};
+pub use group::{Group, groups_from_args};
 pub use proportion::{CiMethod, Interval};

@@ -7,7 +7,9 @@
 
 mod charts;
 mod design;
+mod fast;
 mod formats;
+mod groups;
 mod notebooks;
 mod report;
 mod skeleton;

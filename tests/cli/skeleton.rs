@@ -60,6 +60,9 @@ fn run_is_byte_identical_on_a_rerun_and_matches_the_committed_charts() {
         );
         if let Ok(chart) = file.strip_prefix("charts") {
             golden(&root().join("charts").join(chart), &first);
+        } else if ["report.md", "results.json", "estimates.csv", "comparisons.csv"].contains(&file.to_str().unwrap()) {
+            // Wording and numbers of the report are pinned too, not only the pictures.
+            golden(&root().join("tests/data/golden/run").join(file), &first);
         }
     }
 }
@@ -201,6 +204,35 @@ fn a_wrong_label_names_file_line_and_suggestion() {
         "{message}"
     );
     assert!(message.contains("did you mean `Marketing`?"), "{message}");
+}
+
+#[test]
+fn a_fixed_wave_on_a_file_with_a_year_column_is_refused() {
+    let out = deptshare(&["shares", "data/surveys/demo-tracker.csv", "--wave", "2024"]);
+    assert_eq!(out.status.code(), Some(1));
+    let message = stderr(&out);
+    assert!(
+        message.contains("data/surveys/demo-tracker.csv: the file has a wave column `year`"),
+        "{message}"
+    );
+    assert!(message.contains("use --wave-col year"), "{message}");
+}
+
+#[test]
+fn rows_starting_with_a_hash_and_blank_rows_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("loss.csv");
+    std::fs::write(
+        &file,
+        "# comment\nrespondent,year,department\n1,2020,Marketing\n#2,2020,PR\n,,\n3,2020,HR\n",
+    )
+    .unwrap();
+    let out = deptshare(&["shares", file.to_str().unwrap(), "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let results = json(&out);
+    assert_eq!(results["ingest"]["rows_read"], 4);
+    assert_eq!(results["ingest"]["rows_rejected"], 1);
+    assert_eq!(estimate(&results, 2020, "pr")["count"], 1, "respondent `#2` is data");
 }
 
 #[test]
@@ -352,6 +384,24 @@ fn reproduce_passes_on_the_bundled_study_and_names_a_miss() {
     );
     assert!(message.contains("published.csv:"), "{message}");
     assert!(stdout(&out).contains("MISSED"), "{}", stdout(&out));
+
+    // `run` writes its outputs and still fails on a missed figure.
+    let out_dir = dir.path().join("out");
+    let config = dir.path().join("study.toml");
+    let out = deptshare(&[
+        "run",
+        "--config",
+        config.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not reproduced: econsultancy 2010 pr published 22%"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(out_dir.join("report.html").is_file());
 }
 
 #[test]

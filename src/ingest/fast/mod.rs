@@ -1,0 +1,71 @@
+//! The large-file reader: plain respondent-level UTF-8 CSVs read by polars' multithreaded CSV
+//! reader instead of row by row, with the careful reader's rules, rejects and line numbers.
+//!
+//! Used when the format is generic, the file is UTF-8 and at least `min_bytes()` long; anything
+//! else (or anything polars cannot read) goes to the careful reader in `generic`.
+
+mod lines;
+mod plan;
+mod rows;
+
+use std::path::Path;
+
+use polars::prelude::*;
+use polars_io::prelude::{CsvReadOptions, SerReader};
+
+use super::{InputSpec, RawInput};
+use crate::error::{Error, Result};
+use crate::taxonomy::Taxonomy;
+
+/// Environment variable setting the smallest file (in bytes) read by the fast path; `never` turns it off.
+/// Read only here; tests set it to 0 to force the fast path on small fixtures.
+pub const MIN_BYTES_VAR: &str = "DEPTSHARE_FAST_PATH_MIN_BYTES";
+
+/// Off unless `MIN_BYTES_VAR` turns it on: the careful reader changed while this was written
+/// (blank rows, comment lines, missing segments) and the fast path is not yet verified against it.
+pub const DEFAULT_MIN_BYTES: u64 = u64::MAX;
+
+/// The threshold: `MIN_BYTES_VAR` when it is a number (or `never`), else `DEFAULT_MIN_BYTES`.
+pub fn min_bytes() -> u64 {
+    match std::env::var(MIN_BYTES_VAR) {
+        Ok(v) if v.trim().eq_ignore_ascii_case("never") => u64::MAX,
+        Ok(v) => v.trim().parse().unwrap_or(DEFAULT_MIN_BYTES),
+        Err(_) => DEFAULT_MIN_BYTES,
+    }
+}
+
+/// Reads `spec.path` by the fast path when it applies; `None` sends it to the careful reader.
+/// `file` keys respondent ids (`file:id`) as `responses::build` does for the careful reader.
+pub fn try_read(spec: &InputSpec, taxonomy: &Taxonomy, file: usize) -> Result<Option<RawInput>> {
+    let Some(plan) = plan::Plan::make(spec, taxonomy, min_bytes())? else {
+        return Ok(None);
+    };
+    let Some(frame) = scan(&spec.path, &plan) else {
+        return Ok(None);
+    };
+    rows::read(spec, taxonomy, &plan, &frame, file).map(Some)
+}
+
+/// The needed columns as strings, in file order; `None` when polars cannot read the file
+/// (the careful reader then reports the problem with its line).
+fn scan(path: &Path, plan: &plan::Plan) -> Option<DataFrame> {
+    let names: Vec<PlSmallStr> = plan
+        .projected()
+        .iter()
+        .map(|i| plan.raw_headers[*i].as_str().into())
+        .collect();
+    let frame = CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0))
+        .with_columns(Some(names.into()))
+        .map_parse_options(|p| p.with_separator(plan.delimiter).with_truncate_ragged_lines(false))
+        .try_into_reader_with_file_path(Some(path.to_path_buf()))
+        .and_then(|reader| reader.finish())
+        .ok()?;
+    (frame.width() == plan.projected().len()).then_some(frame)
+}
+
+/// A polars failure while building the frame, which should not happen on frames built here.
+fn polars_error(path: &Path, e: PolarsError) -> Error {
+    Error::Invalid(format!("{}: reading the file with polars: {e}", path.display()))
+}

@@ -1,0 +1,267 @@
+//! What the fast path needs to know before polars reads a file: whether it applies (generic
+//! UTF-8 CSV above the size threshold), its delimiter and header, and which columns to read,
+//! resolved with the careful reader's rules (`--*-col` names, wave/respondent defaults, department
+//! detected from the first 1000 rows).
+
+use std::io::Read;
+use std::path::Path;
+
+use super::super::generic::{WAVE_COLUMNS, split_labels};
+use super::super::{InputFormat, InputSpec, sniff};
+use crate::error::{Error, Result};
+use crate::taxonomy::{self, Taxonomy};
+
+/// Bytes read to decide and to detect columns; enough for the 1000 rows detection looks at.
+const HEAD_BYTES: usize = 4 << 20;
+
+/// Rows the careful reader scores a department column on.
+const DETECT_ROWS: usize = 1000;
+
+const RESPONDENT_COLUMNS: &[&str] = &[
+    "respondent",
+    "respondent id",
+    "respondentid",
+    "id",
+    "responseid",
+    "response id",
+];
+
+/// Column positions (in the header) and how the file is read.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub delimiter: u8,
+    pub encoding: &'static str,
+    pub raw_headers: Vec<String>,
+    pub dept: usize,
+    pub wave: Option<usize>,
+    pub respondent: Option<usize>,
+    pub weight: Option<usize>,
+    pub stratum: Option<usize>,
+    pub psu: Option<usize>,
+    pub fpc: Option<usize>,
+    pub segment: Option<usize>,
+    pub notes: Vec<String>,
+    /// The file starts with a UTF-8 byte order mark.
+    pub bom: bool,
+}
+
+impl Plan {
+    /// `None` when the fast path does not apply; errors are those the careful reader gives for the same file.
+    pub fn make(spec: &InputSpec, taxonomy: &Taxonomy, min_bytes: u64) -> Result<Option<Plan>> {
+        if !matches!(spec.format, InputFormat::Auto | InputFormat::Generic) {
+            return Ok(None);
+        }
+        let Ok(len) = std::fs::metadata(&spec.path).map(|m| m.len()) else {
+            return Ok(None);
+        };
+        if len < min_bytes || len == 0 {
+            return Ok(None);
+        }
+        let Some(head) = read_head(&spec.path) else {
+            return Ok(None);
+        };
+        let bom = head.starts_with(b"\xEF\xBB\xBF");
+        let whole = head.len() as u64 == len;
+        let Some(text) = utf8_head(&head[if bom { 3 } else { 0 }..], whole) else {
+            return Ok(None);
+        };
+        // Comment or blank lines before the header, and a fixed --wave, are the careful reader's.
+        let first = text.lines().next().unwrap_or("").trim();
+        if first.is_empty() || first.starts_with('#') || spec.wave.is_some() || sniff::binary_line(text).is_some() {
+            return Ok(None);
+        }
+        let delimiter = sniff::delimiter(text);
+        if spec.format == InputFormat::Auto && sniff::detect(text, delimiter) != InputFormat::Generic {
+            return Ok(None);
+        }
+        let Some((raw_headers, sample)) = head_records(text, delimiter, whole) else {
+            return Ok(None);
+        };
+        let encoding = if bom { "utf-8 (bom)" } else { "utf-8" };
+        Plan::resolve(spec, taxonomy, raw_headers, &sample, (delimiter, encoding, bom))
+    }
+
+    fn resolve(
+        spec: &InputSpec,
+        taxonomy: &Taxonomy,
+        raw_headers: Vec<String>,
+        sample: &[Vec<String>],
+        (delimiter, encoding, bom): (u8, &'static str, bool),
+    ) -> Result<Option<Plan>> {
+        let path = spec.path.as_path();
+        let headers: Vec<String> = raw_headers.iter().map(|h| h.trim().to_string()).collect();
+        let wave = match (&spec.wave_col, spec.wave) {
+            (Some(name), _) => Some(find_column(path, &headers, name)?),
+            (None, Some(_)) => None,
+            (None, None) => Some(find_any(&headers, WAVE_COLUMNS).ok_or_else(|| Error::NoWave {
+                path: path.to_path_buf(),
+            })?),
+        };
+        let respondent = match &spec.respondent_col {
+            Some(name) => Some(find_column(path, &headers, name)?),
+            None => find_any(&headers, RESPONDENT_COLUMNS),
+        };
+        // Without an id column a respondent is `line-N`: every row would need its exact line.
+        if respondent.is_none() {
+            return Ok(None);
+        }
+        let optional = |name: &Option<String>| name.as_ref().map(|n| find_column(path, &headers, n)).transpose();
+        let (weight, stratum, psu) = (
+            optional(&spec.weight_col)?,
+            optional(&spec.strata_col)?,
+            optional(&spec.psu_col)?,
+        );
+        let (fpc, segment) = (optional(&spec.fpc_col)?, optional(&spec.by_col)?);
+        let mut notes = Vec::new();
+        let dept = match &spec.dept_col {
+            Some(name) => find_column(path, &headers, name)?,
+            None => {
+                let skip = [wave, respondent, weight, stratum, psu, fpc, segment];
+                let (index, score) = detect_department(spec, &headers, sample, taxonomy, &skip).ok_or_else(|| {
+                    Error::NoDepartmentColumn {
+                        path: path.to_path_buf(),
+                        reason: format!(
+                            "no column holds department labels; pass --dept-col NAME (columns: {})",
+                            headers.join(", ")
+                        ),
+                    }
+                })?;
+                notes.push(format!(
+                    "{}: using column `{}` for departments ({:.0}% of its values are known labels; --dept-col to choose)",
+                    path.display(),
+                    headers[index],
+                    score * 100.0
+                ));
+                index
+            }
+        };
+        Ok(Some(Plan {
+            delimiter,
+            encoding,
+            raw_headers,
+            dept,
+            wave,
+            respondent,
+            weight,
+            stratum,
+            psu,
+            fpc,
+            segment,
+            notes,
+            bom,
+        }))
+    }
+
+    /// The columns polars reads, in header order: those named in the plan and the last one,
+    /// whose missing cell marks a possibly short (ragged) or blank row.
+    pub fn projected(&self) -> Vec<usize> {
+        let last = self.raw_headers.len().saturating_sub(1);
+        let mut columns: Vec<usize> = [
+            Some(self.dept),
+            self.wave,
+            self.respondent,
+            self.weight,
+            self.stratum,
+            self.psu,
+            self.fpc,
+            self.segment,
+            Some(last),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        columns.sort_unstable();
+        columns.dedup();
+        columns
+    }
+}
+
+fn read_head(path: &Path) -> Option<Vec<u8>> {
+    let file = std::fs::File::open(path).ok()?;
+    let mut head = Vec::with_capacity(HEAD_BYTES);
+    file.take(HEAD_BYTES as u64).read_to_end(&mut head).ok()?;
+    Some(head)
+}
+
+/// The head as text when it is UTF-8 (a character cut at the end of a partial head is dropped).
+fn utf8_head(bytes: &[u8], whole: bool) -> Option<&str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Some(text),
+        Err(e) if !whole && e.error_len().is_none() => std::str::from_utf8(&bytes[..e.valid_up_to()]).ok(),
+        Err(_) => None,
+    }
+}
+
+/// Raw header cells and the first non-blank records (trimmed) of the head; `None` when the header
+/// is unusable for projection by name (empty or repeated names) or the head holds too few complete
+/// rows to detect the department column as the careful reader would.
+fn head_records(text: &str, delimiter: u8, whole: bool) -> Option<(Vec<String>, Vec<Vec<String>>)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let raw: Vec<String> = reader.headers().ok()?.iter().map(str::to_string).collect();
+    let mut names: Vec<&str> = raw.iter().map(String::as_str).collect();
+    names.sort_unstable();
+    if names.iter().any(|n| n.is_empty()) || names.windows(2).any(|w| w[0] == w[1]) {
+        return None;
+    }
+    let mut sample = Vec::new();
+    for record in reader.records() {
+        let record = record.ok()?;
+        sample.push(record.iter().map(|c| c.trim().to_string()).collect::<Vec<_>>());
+        if sample.len() > DETECT_ROWS {
+            break;
+        }
+    }
+    // The last record of a partial head may be cut; without more than DETECT_ROWS complete
+    // records the sample could differ from the careful reader's.
+    if !whole && sample.len() <= DETECT_ROWS {
+        return None;
+    }
+    sample.truncate(DETECT_ROWS);
+    Some((raw, sample))
+}
+
+fn find_column(path: &Path, headers: &[String], name: &str) -> Result<usize> {
+    headers
+        .iter()
+        .position(|h| h == name)
+        .or_else(|| headers.iter().position(|h| h.eq_ignore_ascii_case(name)))
+        .ok_or_else(|| Error::MissingColumn {
+            path: path.to_path_buf(),
+            column: name.to_string(),
+            available: headers.to_vec(),
+        })
+}
+
+fn find_any(headers: &[String], names: &[&str]) -> Option<usize> {
+    headers
+        .iter()
+        .position(|h| names.contains(&taxonomy::normalize(h).as_str()))
+}
+
+/// As `generic::detect_department`: the column whose labels best resolve (more than half must).
+fn detect_department(
+    spec: &InputSpec,
+    headers: &[String],
+    sample: &[Vec<String>],
+    taxonomy: &Taxonomy,
+    skip: &[Option<usize>],
+) -> Option<(usize, f64)> {
+    let mut best: Option<(usize, f64)> = None;
+    for index in (0..headers.len()).filter(|i| !skip.contains(&Some(*i))) {
+        let (mut known, mut total) = (0usize, 0usize);
+        for record in sample {
+            for label in split_labels(record.get(index).map_or("", String::as_str), spec) {
+                total += 1;
+                known += usize::from(taxonomy.resolve(&label).is_some());
+            }
+        }
+        let score = if total == 0 { 0.0 } else { known as f64 / total as f64 };
+        if score > 0.5 && best.is_none_or(|(_, b)| score > b) {
+            best = Some((index, score));
+        }
+    }
+    best
+}
