@@ -94,7 +94,7 @@ pub fn study_sums(frame: &DataFrame, request: &Request) -> Result<StudySums> {
 /// all rows) and the fpc resolved to a population of PSUs.
 fn full_design(prepared: LazyFrame) -> Result<BTreeMap<(i32, String), StratumDesign>> {
     let out = prepared
-        .group_by([col("wave"), col("stratum")])
+        .group_by_stable([col("wave"), col("stratum")])
         .agg([
             col("unit").n_unique().alias("psus"),
             col("fpc").min().alias("fpc_low"),
@@ -137,7 +137,7 @@ fn collect_domains(answered: LazyFrame, keys: &[&str], request: &Request, sums: 
     let by = |extra: &[&str]| -> Vec<Expr> { keys.iter().chain(extra).map(|k| col(*k)).collect() };
     let units = if request.clustered {
         let grouped = respondents
-            .group_by(by(&["stratum", "unit"]))
+            .group_by_stable(by(&["stratum", "unit"]))
             .agg([col("weight").sum().alias("w"), col("weight").len().alias("r")]);
         grouped.collect().map_err(polars_error)?.lazy()
     } else {
@@ -147,7 +147,7 @@ fn collect_domains(answered: LazyFrame, keys: &[&str], request: &Request, sums: 
     };
     let strata = units
         .clone()
-        .group_by(by(&["stratum"]))
+        .group_by_stable(by(&["stratum"]))
         .agg([
             col("w").sum().alias("w"),
             (col("w") * col("w")).sum().alias("ww"),
@@ -163,26 +163,53 @@ fn collect_domains(answered: LazyFrame, keys: &[&str], request: &Request, sums: 
         parts.push(members.with_columns([lit(group.name.clone()).alias("category"), lit("group").alias("kind")]));
     }
     let rows = concat(parts, UnionArgs::default()).map_err(polars_error)?;
-    let categories = category_sums(rows, units, keys, request.clustered)
+    let categories = category_sums(rows, units, keys, request.clustered)?
         .collect()
         .map_err(polars_error)?;
     read_categories(&categories, keys, sums)
 }
 
 /// Respondents once each: a multiple-choice respondent has a row per named category.
+/// Keyed by wave and id (a panel reuses ids across waves), in first-appearance order so the
+/// float sums after it add up in the same order on every run.
 fn one_row_each(rows: LazyFrame, multi: bool) -> LazyFrame {
-    if multi {
-        rows.unique_generic(Some(vec![col("respondent")]), UniqueKeepStrategy::Any)
-    } else {
-        rows
+    if !multi {
+        return rows;
     }
+    let rest = [
+        "study", "category", "label", "weight", "stratum", "psu", "fpc", "segment", "unit",
+    ];
+    let order = [
+        "study",
+        "wave",
+        "respondent",
+        "category",
+        "label",
+        "weight",
+        "stratum",
+        "psu",
+        "fpc",
+        "segment",
+        "unit",
+    ];
+    rows.group_by_stable([col("wave"), col("respondent")])
+        .agg(rest.map(|c| col(c).first()))
+        .select(order.map(col))
 }
 
-fn category_sums(rows: LazyFrame, units: LazyFrame, keys: &[&str], clustered: bool) -> LazyFrame {
+fn category_sums(rows: LazyFrame, units: LazyFrame, keys: &[&str], clustered: bool) -> Result<LazyFrame> {
     let by = |extra: &[&str]| -> Vec<Expr> { keys.iter().chain(extra).map(|k| col(*k)).collect() };
     let per_unit = if clustered {
         let unit_keys = by(&["stratum", "unit"]);
-        rows.group_by(by(&["stratum", "unit", "kind", "category"]))
+        let sort_keys: Vec<String> = keys
+            .iter()
+            .chain(&["stratum", "unit", "kind", "category"])
+            .map(|k| k.to_string())
+            .collect();
+        // A hash join's output order varies between runs, and a lazy sort before a group-by may be
+        // optimised away: sorting the collected rows makes the sums below add up in one order, so
+        // reruns give byte-identical standard errors.
+        rows.group_by_stable(by(&["stratum", "unit", "kind", "category"]))
             .agg([col("weight").sum().alias("y"), col("weight").len().alias("c")])
             .join(
                 units.select(unit_keys.iter().cloned().chain([col("w")]).collect::<Vec<_>>()),
@@ -190,17 +217,21 @@ fn category_sums(rows: LazyFrame, units: LazyFrame, keys: &[&str], clustered: bo
                 unit_keys,
                 JoinArgs::new(JoinType::Inner),
             )
+            .collect()
+            .and_then(|joined| joined.sort(sort_keys, SortMultipleOptions::default()))
+            .map_err(polars_error)?
+            .lazy()
     } else {
         let mut columns = by(&["stratum", "kind", "category"]);
         columns.extend([col("weight").alias("y"), col("weight").alias("w"), lit(1.0).alias("c")]);
         rows.select(columns)
     };
-    per_unit.group_by(by(&["stratum", "kind", "category"])).agg([
+    Ok(per_unit.group_by_stable(by(&["stratum", "kind", "category"])).agg([
         col("y").sum().alias("y"),
         (col("y") * col("y")).sum().alias("yy"),
         (col("y") * col("w")).sum().alias("yw"),
         col("c").cast(DataType::Float64).sum().alias("count"),
-    ])
+    ]))
 }
 
 fn member_of(members: &[String]) -> Expr {

@@ -308,3 +308,37 @@ fn help_explains_every_interval_method() {
     }
     assert!(help.contains("--lonely-psu"), "{help}");
 }
+
+/// A panel reuses respondent ids across waves: under a design every wave keeps all its respondents.
+#[test]
+fn multiple_choice_under_weights_keeps_reused_ids_apart_by_wave() {
+    let out = deptshare(&[
+        "shares",
+        &fixture("design/panel-ids.csv"),
+        "--multi",
+        "--wave-col",
+        "year",
+        "--dept-col",
+        "department",
+        "--weight-col",
+        "weight",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let results = json(&out);
+    for wave in [2023, 2024] {
+        assert_eq!(crate::estimate(&results, wave, "communications")["n"], 4, "wave {wave}");
+    }
+    // 2024: weights 1 (HR), 3 (Marketing;PR), 1, 1 -> the union of Marketing and PR weighs 5 of 6.
+    crate::close(
+        &crate::estimate(&results, 2024, "communications")["share"],
+        5.0 / 6.0,
+        1e-12,
+    );
+    crate::close(
+        &crate::estimate(&results, 2023, "communications")["share"],
+        4.0 / 5.0,
+        1e-12,
+    );
+}
