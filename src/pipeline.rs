@@ -66,6 +66,8 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
     estimates.sort_by(|a, b| a.sort_key(taxonomy).cmp(&b.sort_key(taxonomy)));
     let trend = trend::compare_with(&estimates, &estimation.wave_tests, settings.level);
     rejects.sort();
+    let mut warnings = published.warnings;
+    warnings.extend(unanswered_waves(&inputs));
     Ok(Analysis {
         inputs,
         summary,
@@ -73,8 +75,31 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
         choices,
         estimates,
         trend,
-        warnings: published.warnings,
+        warnings,
     })
+}
+
+/// Waves in which every accepted respondent left the question blank: they have no base, so no
+/// shares, and would otherwise vanish without a word.
+fn unanswered_waves(inputs: &[RawInput]) -> Vec<String> {
+    let mut waves: BTreeMap<(&str, i32), (u64, u64)> = BTreeMap::new();
+    for input in inputs {
+        for answer in &input.answers {
+            let entry = waves.entry((input.spec.study.as_str(), answer.wave)).or_default();
+            if answer.labels.is_empty() {
+                entry.1 += 1
+            } else {
+                entry.0 += 1
+            }
+        }
+    }
+    waves
+        .into_iter()
+        .filter(|(_, (answered, _))| *answered == 0)
+        .map(|((study, wave), (_, blank))| {
+            format!("study `{study}` wave {wave}: none of its {blank} respondents answered the question, so it has no shares")
+        })
+        .collect()
 }
 
 /// The design columns one input names. R derives weights from an fpc when none are given; rather

@@ -27,7 +27,8 @@ pub struct Check {
     pub study: String,
     pub wave: i32,
     pub category: String,
-    pub published_percent: f64,
+    /// The published figure as a fraction (0.35 for "35 %"), like every share in JSON.
+    pub published_share: f64,
     pub bound: Bound,
     pub computed_share: Option<f64>,
     pub status: Status,
@@ -59,7 +60,7 @@ pub fn check(tables: &[(PathBuf, Vec<PublishedFigure>)], estimates: &[Estimate])
                 study: figure.study.clone(),
                 wave: figure.wave,
                 category: figure.category.clone(),
-                published_percent: figure.percent,
+                published_share: figure.percent / 100.0,
                 bound: figure.bound,
                 computed_share: computed,
                 status,
@@ -89,6 +90,11 @@ pub fn failures(checks: &[Check]) -> Vec<&Check> {
     checks.iter().filter(|c| c.status != Status::Reproduced).collect()
 }
 
+/// A published share back as the percent it was printed as (0.405 -> 40.5).
+pub fn percent_of(share: f64) -> f64 {
+    (share * 100.0 * 1e6).round() / 1e6
+}
+
 /// A table of every check for people.
 pub fn table(layout: Layout, checks: &[Check]) -> String {
     checks_table(checks).render(layout)
@@ -101,8 +107,8 @@ pub fn checks_table(checks: &[Check]) -> Table {
         .iter()
         .map(|c| {
             let published = match c.bound {
-                Bound::Exact => format!("{}%", c.published_percent),
-                Bound::AtLeast => format!("≥ {}%", c.published_percent),
+                Bound::Exact => format!("{}%", percent_of(c.published_share)),
+                Bound::AtLeast => format!("≥ {}%", percent_of(c.published_share)),
             };
             vec![
                 c.study.clone(),

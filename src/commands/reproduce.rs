@@ -39,7 +39,7 @@ pub fn print_misses(failed: &[&reproduce::Check]) {
             check.study,
             check.wave,
             check.category,
-            check.published_percent,
+            reproduce::percent_of(check.published_share),
             check.file.display(),
             check.line,
         );

@@ -236,6 +236,29 @@ fn rows_starting_with_a_hash_and_blank_rows_are_counted() {
 }
 
 #[test]
+fn a_wave_without_any_answer_is_reported_not_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("noans.csv");
+    std::fs::write(
+        &file,
+        "respondent,year,department\n1,2020,Marketing\n2,2021,\n3,2021,\n",
+    )
+    .unwrap();
+    let out = deptshare(&[
+        "shares",
+        file.to_str().unwrap(),
+        "--dept-col",
+        "department",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let warning = "study `survey` wave 2021: none of its 2 respondents answered the question";
+    assert!(stderr(&out).contains(warning), "{}", stderr(&out));
+    assert!(json(&out)["warnings"][0].as_str().unwrap().contains(warning));
+}
+
+#[test]
 fn line_numbers_count_comments_and_blank_lines() {
     let file = fixture("blank-lines.csv");
     let out = deptshare(&["shares", &file, "--dept-col", "department"]);
