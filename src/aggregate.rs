@@ -90,7 +90,7 @@ fn classify(
             line: figure.line,
             label: label.clone(),
             suggestion: taxonomy.suggest(label),
-            more: 0,
+            others: Vec::new(),
         }),
     }
 }

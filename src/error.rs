@@ -27,13 +27,14 @@ pub enum Error {
     NoDepartmentColumn { path: PathBuf, reason: String },
     #[error("{}: no wave: pass --wave YEAR or --wave-col NAME (no column named year, wave, jahr or welle)", path.display())]
     NoWave { path: PathBuf },
-    #[error("{}:{line}: unknown department `{label}`{}{}", path.display(), suggestion_text(suggestion), more_text(*more))]
+    #[error("{}:{line}: unknown department `{label}`{}{}", path.display(), suggestion_text(suggestion), others_text(others))]
     UnknownLabel {
         path: PathBuf,
         line: u64,
         label: String,
         suggestion: Option<String>,
-        more: usize,
+        /// The file's other unknown labels, with their first line where known.
+        others: Vec<(String, Option<u64>)>,
     },
     #[error("{}:{line}: not a CSV text file (binary data); export the survey as CSV", path.display())]
     NotText { path: PathBuf, line: u64 },
@@ -59,11 +60,26 @@ fn suggestion_text(suggestion: &Option<String>) -> String {
     }
 }
 
-fn more_text(more: usize) -> String {
-    match more {
-        0 => String::new(),
-        n => format!(" ({n} more unknown label(s) in this file)"),
+/// Every other unknown label of the file (up to eight), so one run shows what to map.
+fn others_text(others: &[(String, Option<u64>)]) -> String {
+    if others.is_empty() {
+        return String::new();
     }
+    let listed: Vec<String> = others
+        .iter()
+        .take(8)
+        .map(|(label, line)| match line {
+            Some(line) => format!("`{label}` (line {line})"),
+            None => format!("`{label}`"),
+        })
+        .collect();
+    let rest = others.len().saturating_sub(8);
+    let tail = if rest > 0 {
+        format!(" and {rest} more")
+    } else {
+        String::new()
+    };
+    format!("; also unknown: {}{tail}", listed.join(", "))
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -32,6 +32,7 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
     let mut choices = BTreeMap::new();
     let mut published = aggregate::AggregateInput::default();
     let mut designs = BTreeMap::new();
+    let mut seen = BTreeMap::new();
     for spec in specs.iter().filter(|s| s.format == InputFormat::Aggregate) {
         let table = aggregate::read(spec, taxonomy, settings)?;
         summary.add(&table.summary);
@@ -46,7 +47,8 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
         let design = designs.entry(spec.study.clone()).or_insert_with(DesignSpec::default);
         *design = design.union(design_of(spec)?);
         check_choice(&mut choices, spec, &spec.study, spec.choice)?;
-        let input = ingest::read_nth(spec, taxonomy, inputs.len())?;
+        let mut input = ingest::read_nth(spec, taxonomy, inputs.len())?;
+        reject_repeated_respondents(&mut input, &mut seen);
         summary.add(&input.summary);
         rejects.extend(input.rejects.iter().cloned());
         inputs.push(input);
@@ -77,6 +79,33 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
         trend,
         warnings,
     })
+}
+
+/// A respondent id already read from an earlier file of the same study and wave is the same
+/// person twice: the later row is rejected, naming the earlier file. Ids a reader made up from
+/// line numbers (`line-N`) are not ids, and the large-file path keeps no per-row answers here.
+fn reject_repeated_respondents(input: &mut RawInput, seen: &mut BTreeMap<(String, i32, String), String>) {
+    let file = input.spec.path.display().to_string();
+    let answers = std::mem::take(&mut input.answers);
+    for answer in answers {
+        let key = (input.spec.study.clone(), answer.wave, answer.respondent.clone());
+        match seen.get(&key) {
+            Some(first) if !answer.respondent.starts_with("line-") => {
+                let reason = format!(
+                    "respondent `{}` in wave {} is already in {first}",
+                    answer.respondent, answer.wave
+                );
+                input.summary.rows_accepted -= 1;
+                input.summary.no_answer -= u64::from(answer.labels.is_empty());
+                input.summary.rows_read -= 1;
+                input.reject(answer.line, reason);
+            }
+            _ => {
+                seen.entry(key).or_insert_with(|| file.clone());
+                input.answers.push(answer);
+            }
+        }
+    }
 }
 
 /// Waves in which every accepted respondent left the question blank: they have no base, so no

@@ -74,7 +74,7 @@ fn plan(
             line: f.line,
             label: f.category.clone(),
             suggestion: taxonomy.suggest(&f.category),
-            more: 0,
+            others: Vec::new(),
         })?;
         labels.push(taxonomy.display(id, "en").to_string());
         percents.push(f.percent);

@@ -44,7 +44,9 @@ fn check_labels(input: &RawInput, taxonomy: &Taxonomy) -> Result<()> {
             }
         }
     }
-    let Some((label, line)) = unknown.iter().min_by_key(|(_, line)| **line) else {
+    let mut by_line: Vec<(&str, u64)> = unknown.into_iter().collect();
+    by_line.sort_by_key(|(label, line)| (*line, *label));
+    let Some(((label, line), rest)) = by_line.split_first() else {
         return Ok(());
     };
     Err(Error::UnknownLabel {
@@ -52,7 +54,7 @@ fn check_labels(input: &RawInput, taxonomy: &Taxonomy) -> Result<()> {
         line: *line,
         label: (*label).to_string(),
         suggestion: taxonomy.suggest(label),
-        more: unknown.len() - 1,
+        others: rest.iter().map(|(l, n)| ((*l).to_string(), Some(*n))).collect(),
     })
 }
 

@@ -139,7 +139,7 @@ fn a_comma_joined_numeric_cell_is_three_codes_not_a_number() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains(&format!("{file}:4: unknown department `1`")), "{err}");
-    assert!(err.contains("2 more unknown label(s)"), "{err}");
+    assert!(err.contains("also unknown: `2` (line 4), `3` (line 4)"), "{err}");
 }
 
 #[test]

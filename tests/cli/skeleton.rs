@@ -259,6 +259,26 @@ fn a_wave_without_any_answer_is_reported_not_dropped() {
 }
 
 #[test]
+fn a_respondent_in_two_files_of_one_study_is_counted_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+    std::fs::write(&a, "respondent,year,department\n1,2020,Marketing\n2,2020,PR\n").unwrap();
+    std::fs::write(&b, "respondent,year,department\n3,2020,HR\n1,2020,Sales\n").unwrap();
+    let out = deptshare(&["shares", a.to_str().unwrap(), b.to_str().unwrap(), "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let results = json(&out);
+    assert_eq!(results["ingest"]["rows_rejected"], 1);
+    assert_eq!(estimate(&results, 2020, "marketing")["n"], 3);
+    assert!(
+        results["estimates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["category"] != "sales")
+    );
+}
+
+#[test]
 fn line_numbers_count_comments_and_blank_lines() {
     let file = fixture("blank-lines.csv");
     let out = deptshare(&["shares", &file, "--dept-col", "department"]);

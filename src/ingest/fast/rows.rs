@@ -412,12 +412,18 @@ impl<'a, 't> State<'a, 't> {
         input.summary.no_answer += self.no_answer;
         super::super::check_strict(spec, &input)?;
         if let Some((row, first)) = self.first_unknown {
+            let others = self
+                .unknown
+                .iter()
+                .filter(|l| **l != first)
+                .map(|l| (l.clone(), None))
+                .collect();
             return Err(Error::UnknownLabel {
                 path: spec.path.clone(),
                 line: line(row),
                 suggestion: taxonomy.suggest(&first),
                 label: first,
-                more: self.unknown.len() - 1,
+                others,
             });
         }
         input.frame = Some(self.out.into_frame(spec, path)?);
