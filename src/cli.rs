@@ -194,6 +194,9 @@ pub struct InputArgs {
     /// Strata with a single PSU: fail (R's default) or adjust (R's survey.lonely.psu = "adjust").
     #[arg(long, default_value = "fail", value_parser = parse_lonely_psu)]
     pub lonely_psu: crate::stats::LonelyPsu,
+    /// Base of a share: `answered` (respondents who named a department) or `all` (no-answers too).
+    #[arg(long, default_value = "answered", value_parser = parse_base)]
+    pub base: crate::stats::Base,
     /// Confidence level, between 0 and 1.
     #[arg(long, default_value_t = 0.95, value_parser = parse_level)]
     pub level: f64,
@@ -271,6 +274,10 @@ fn parse_ci(text: &str) -> Result<CiMethod, String> {
 }
 
 fn parse_lonely_psu(text: &str) -> Result<crate::stats::LonelyPsu, String> {
+    text.parse()
+}
+
+fn parse_base(text: &str) -> Result<crate::stats::Base, String> {
     text.parse()
 }
 

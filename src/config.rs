@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::ingest::{Choice, InputFormat, InputSpec};
-use crate::stats::{CiMethod, Group, LonelyPsu};
+use crate::stats::{Base, CiMethod, Group, LonelyPsu};
 use crate::taxonomy::Taxonomy;
 
 /// The file as written; paths inside it are relative to the file's folder.
@@ -38,6 +38,9 @@ pub struct Estimation {
     /// A stratum with one PSU: `fail` (as R's default) or `adjust`.
     #[serde(default = "default_lonely_psu")]
     pub lonely_psu: String,
+    /// `answered` (default) or `all`: whether no-answer respondents are in the base.
+    #[serde(default = "default_base")]
+    pub base: String,
 }
 
 impl Default for Estimation {
@@ -46,8 +49,13 @@ impl Default for Estimation {
             ci: None,
             level: default_level(),
             lonely_psu: default_lonely_psu(),
+            base: default_base(),
         }
     }
+}
+
+fn default_base() -> String {
+    Base::Answered.as_str().to_string()
 }
 
 fn default_lonely_psu() -> String {
@@ -167,6 +175,7 @@ pub struct Study {
     pub raw: StudyConfig,
     pub method: CiMethod,
     pub lonely_psu: LonelyPsu,
+    pub base: Base,
     pub groups: Vec<Group>,
     pub taxonomy: Taxonomy,
 }
@@ -201,6 +210,7 @@ impl Study {
             None => CiMethod::Wilson,
         };
         let lonely_psu = raw.estimation.lonely_psu.parse::<LonelyPsu>().map_err(config_err)?;
+        let base = raw.estimation.base.parse::<Base>().map_err(config_err)?;
         if !(raw.estimation.level > 0.0 && raw.estimation.level < 1.0) {
             return Err(config_err(format!(
                 "estimation.level {} is not between 0 and 1",
@@ -217,6 +227,7 @@ impl Study {
             raw,
             method,
             lonely_psu,
+            base,
             groups,
             taxonomy,
         })

@@ -79,6 +79,7 @@ pub fn input_settings(args: &InputArgs) -> anyhow::Result<(Vec<InputSpec>, Estim
     Ok((
         specs,
         EstimateSettings {
+            base: args.base,
             method: args.ci.unwrap_or(default_method(args)),
             lonely_psu: args.lonely_psu,
             level: args.level,

@@ -28,6 +28,7 @@ pub struct Prepared {
 pub fn prepare(config: &Path) -> anyhow::Result<Prepared> {
     let study = Study::load(config)?;
     let settings = EstimateSettings {
+        base: study.base,
         method: study.method,
         level: study.raw.estimation.level,
         groups: study.groups.clone(),

@@ -317,16 +317,24 @@ fn method(input: &ReportInput) -> Vec<Block> {
              estimator, as R survey's svymean; design degrees of freedom are PSUs minus strata."
         )
     };
+    let base = match input.study.base {
+        crate::stats::Base::Answered => format!(
+            "Base: respondents who named at least one department; {} accepted rows gave no answer and are not in it.",
+            s.no_answer
+        ),
+        crate::stats::Base::All => format!(
+            "Base: every accepted respondent, including the {} who gave no answer (base = all).",
+            s.no_answer
+        ),
+    };
     let text = format!(
-        "Base: respondents who named at least one department. {} accepted rows gave no answer and {} incomplete \
-         responses were left out; neither is in the base. {} rows were rejected and are listed in rejects.csv. \
+        "{base} {} incomplete responses were left out. {} rows were rejected and are listed in rejects.csv. \
          {weighting} Intervals: {} at {} (estimates without a published n have none). For single choice a \
          group's share is the sum of its members; for multiple choice it is the share naming at least one member. \
          Consecutive waves are compared with Newcombe's hybrid score interval and a two-proportion z-test (design-based \
          difference and Rao-Scott test under a design); all waves with a chi-square test of homogeneity (and \
          Cochran-Armitage for three or more unweighted waves); p-values are Holm-adjusted within each study and \
          wave pair.",
-        s.no_answer,
         s.incomplete,
         s.rows_rejected,
         distinct(|e| e.method.as_str()),

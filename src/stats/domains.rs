@@ -61,6 +61,8 @@ pub struct Request<'a> {
     pub design: bool,
     pub segments: bool,
     pub groups: &'a [Group],
+    /// No-answer respondents are in the base (`--base all`): they weigh in every denominator.
+    pub base_all: bool,
 }
 
 /// Strata are nested in waves (waves are independent samples) and PSUs in strata (R's `nest = TRUE`);
@@ -81,7 +83,11 @@ pub fn study_sums(frame: &DataFrame, request: &Request) -> Result<StudySums> {
     if request.design {
         sums.design = full_design(prepared.clone())?;
     }
-    let answered = prepared.filter(col("category").is_not_null());
+    let answered = if request.base_all {
+        prepared
+    } else {
+        prepared.filter(col("category").is_not_null())
+    };
     collect_domains(answered.clone(), &["wave"], request, &mut sums)?;
     if request.segments {
         let segmented = answered.filter(col("segment").is_not_null());
@@ -157,7 +163,8 @@ fn collect_domains(answered: LazyFrame, keys: &[&str], request: &Request, sums: 
         .collect()
         .map_err(polars_error)?;
     read_strata(&strata, keys, sums)?;
-    let mut parts = vec![answered.clone().with_column(lit("department").alias("kind"))];
+    let named = answered.clone().filter(col("category").is_not_null());
+    let mut parts = vec![named.with_column(lit("department").alias("kind"))];
     for group in request.groups {
         let members = one_row_each(answered.clone().filter(member_of(&group.members)), request.multi);
         parts.push(members.with_columns([lit(group.name.clone()).alias("category"), lit("group").alias("kind")]));

@@ -29,10 +29,44 @@ pub enum Kind {
 #[derive(Debug, Clone)]
 pub struct EstimateSettings {
     pub method: CiMethod,
+    /// Who is in a share's base: respondents who answered (the default), or all of them.
+    pub base: Base,
     pub level: f64,
     pub groups: Vec<Group>,
     /// Single-PSU strata: an error (R's default) or R's "adjust".
     pub lonely_psu: LonelyPsu,
+}
+
+/// The base of a share.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Base {
+    /// Respondents who named at least one department; no-answers are counted, not in the base.
+    #[default]
+    Answered,
+    /// Every accepted respondent, no-answers included (`--base all`).
+    All,
+}
+
+impl Base {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Base::Answered => "answered",
+            Base::All => "all",
+        }
+    }
+}
+
+impl std::str::FromStr for Base {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "answered" => Ok(Base::Answered),
+            "all" => Ok(Base::All),
+            other => Err(format!("base `{other}` is not `answered` or `all`")),
+        }
+    }
 }
 
 /// One share with its interval; shares and bounds are fractions in [0, 1].
@@ -63,6 +97,8 @@ pub struct Estimate {
     pub df: Option<f64>,
     pub method: String,
     pub design: String,
+    /// `answered` or `all` (see [`Base`]).
+    pub base: Base,
     pub level: f64,
 }
 
@@ -124,6 +160,7 @@ pub fn estimate(
             design: spec.is_design(),
             segments,
             groups: &settings.groups,
+            base_all: settings.base == Base::All,
         };
         let sums = study_sums(frame, &request)?;
         let context = Context {
@@ -221,6 +258,7 @@ impl Context<'_> {
             count: Some(count as u64),
             method: self.settings.method.as_str().to_string(),
             design: self.spec.describe(),
+            base: self.settings.base,
             level: self.settings.level,
             ..Estimate::default()
         };
@@ -335,6 +373,7 @@ mod tests {
 
     fn run(frame: &DataFrame, spec: DesignSpec, method: CiMethod) -> Vec<Estimate> {
         let settings = EstimateSettings {
+            base: Base::Answered,
             method,
             level: 0.95,
             groups: vec![Group::communications(), Group::parse("people=hr").unwrap()],

@@ -143,6 +143,28 @@ fn multiple_choice_groups_are_unions_not_sums() {
 }
 
 #[test]
+fn base_all_puts_no_answers_into_the_base() {
+    let out = deptshare(&[
+        "shares",
+        &fixture("multi.csv"),
+        "--multi",
+        "--base",
+        "all",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let results = json(&out);
+    let marketing = estimate(&results, 2021, "marketing");
+    assert_eq!(
+        (marketing["n"].as_u64(), marketing["share"].as_f64()),
+        (Some(5), Some(0.4))
+    );
+    assert_eq!(marketing["base"], "all");
+    assert_eq!(estimate(&results, 2021, "communications")["share"], 0.6);
+}
+
+#[test]
 fn single_choice_groups_are_sums_and_german_excel_files_read() {
     let out = deptshare(&["shares", &fixture("german-semicolon-bom-crlf.csv"), "--format", "json"]);
     assert!(out.status.success(), "{}", stderr(&out));
