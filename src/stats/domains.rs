@@ -170,7 +170,7 @@ fn collect_domains(answered: LazyFrame, keys: &[&str], request: &Request, sums: 
         parts.push(members.with_columns([lit(group.name.clone()).alias("category"), lit("group").alias("kind")]));
     }
     let rows = concat(parts, UnionArgs::default()).map_err(polars_error)?;
-    let categories = category_sums(rows, units, keys, request.clustered)?
+    let categories = category_sums(rows, units, keys, request)?
         .collect()
         .map_err(polars_error)?;
     read_categories(&categories, keys, sums)
@@ -204,7 +204,8 @@ fn one_row_each(rows: LazyFrame, multi: bool) -> LazyFrame {
         .select(order.map(col))
 }
 
-fn category_sums(rows: LazyFrame, units: LazyFrame, keys: &[&str], clustered: bool) -> Result<LazyFrame> {
+fn category_sums(rows: LazyFrame, units: LazyFrame, keys: &[&str], request: &Request) -> Result<LazyFrame> {
+    let (clustered, rows) = (request.clustered, in_fixed_order(rows, keys, request.multi)?);
     let by = |extra: &[&str]| -> Vec<Expr> { keys.iter().chain(extra).map(|k| col(*k)).collect() };
     let per_unit = if clustered {
         let unit_keys = by(&["stratum", "unit"]);
@@ -239,6 +240,25 @@ fn category_sums(rows: LazyFrame, units: LazyFrame, keys: &[&str], clustered: bo
         (col("y") * col("w")).sum().alias("yw"),
         col("c").cast(DataType::Float64).sum().alias("count"),
     ]))
+}
+
+/// Multiple-choice rows come out of the per-respondent de-duplication in an order that varies
+/// between runs, and float sums follow it: sorting them (multiple choice only; single choice keeps
+/// its file order) makes reruns byte-identical at the cost of one sort.
+fn in_fixed_order(rows: LazyFrame, keys: &[&str], multi: bool) -> Result<LazyFrame> {
+    if !multi {
+        return Ok(rows);
+    }
+    let order: Vec<String> = keys
+        .iter()
+        .chain(&["stratum", "unit", "kind", "category", "respondent"])
+        .map(|k| k.to_string())
+        .collect();
+    Ok(rows
+        .collect()
+        .and_then(|rows| rows.sort(order, SortMultipleOptions::default()))
+        .map_err(polars_error)?
+        .lazy())
 }
 
 fn member_of(members: &[String]) -> Expr {
