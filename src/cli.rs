@@ -13,6 +13,9 @@ use crate::stats::CiMethod;
     about = "Which department drives social media? Shares, intervals, trends, charts and reproducible reports from survey data."
 )]
 pub struct Cli {
+    /// No progress spinner on stderr (it only shows on a terminal, for inputs from 8 MB).
+    #[arg(long, global = true)]
+    pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
 }

@@ -68,7 +68,8 @@ pub fn chart(args: &ChartArgs) -> anyhow::Result<Outcome> {
         let chart = figures::published_chart(&published, &names, group, &taxonomy, style.lang, args.no_source);
         Chart::Panels(chart.context("the published tables hold no figures")?)
     } else {
-        let analysis = pipeline::analyze(&specs, &taxonomy, &settings)?;
+        let paths: Vec<_> = specs.iter().map(|s| s.path.as_path()).collect();
+        let analysis = super::progress::while_reading(&paths, || pipeline::analyze(&specs, &taxonomy, &settings))?;
         print_notes(&analysis);
         from_estimates(args, &analysis, &settings, &taxonomy, &style)?
     };

@@ -2,6 +2,7 @@
 
 pub mod chart;
 pub mod inspect;
+pub mod progress;
 pub mod reconstruct;
 pub mod report;
 pub mod reproduce;
@@ -37,6 +38,7 @@ impl From<Outcome> for ExitCode {
 pub struct UsageError(pub String);
 
 pub fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
+    progress::set_quiet(cli.quiet);
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Shares(args) => shares::shares(&args, false),

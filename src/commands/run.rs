@@ -34,7 +34,9 @@ pub fn prepare(config: &Path) -> anyhow::Result<Prepared> {
         groups: study.groups.clone(),
         lonely_psu: study.lonely_psu,
     };
-    let analysis = pipeline::analyze(&study.input_specs(), &study.taxonomy, &settings)?;
+    let specs = study.input_specs();
+    let paths: Vec<&Path> = specs.iter().map(|s| s.path.as_path()).collect();
+    let analysis = super::progress::while_reading(&paths, || pipeline::analyze(&specs, &study.taxonomy, &settings))?;
     super::print_notes(&analysis);
     let published: Vec<&Path> = study.raw.published.iter().map(|p| p.path.as_path()).collect();
     let checks = reproduce::check(&reproduce::load(&published)?, &analysis.estimates);

@@ -10,7 +10,9 @@ use super::{Outcome, input_settings, print_notes};
 
 pub fn shares(args: &SharesArgs, with_trend: bool) -> anyhow::Result<Outcome> {
     let (specs, settings) = input_settings(&args.input)?;
-    let analysis = pipeline::analyze(&specs, &Taxonomy::builtin(), &settings)?;
+    let paths: Vec<_> = specs.iter().map(|s| s.path.as_path()).collect();
+    let analysis =
+        super::progress::while_reading(&paths, || pipeline::analyze(&specs, &Taxonomy::builtin(), &settings))?;
     print_notes(&analysis);
     let text = match (args.format, with_trend) {
         (OutputFormat::Json, _) => json::results(&analysis, None, with_trend)?,
