@@ -22,10 +22,9 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<Outcome> {
         csv::rejects(&prepared.analysis.rejects)?,
     ));
     let study = &prepared.study;
-    files.push(OutputFile::new(
-        "manifest.json",
-        manifest::render(&study.file, &study.raw, prepared.hashes.clone())?,
-    ));
+    let written: Vec<&std::path::Path> = files.iter().map(|f| f.path.as_path()).collect();
+    let text = manifest::render(&study.file, &study.raw, prepared.hashes.clone(), &written)?;
+    files.push(OutputFile::new("manifest.json", text));
     write_atomic(&args.out, &files).with_context(|| format!("writing the report to {}", args.out.display()))?;
     eprintln!(
         "wrote {} and {}",

@@ -91,11 +91,17 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
         "reproduce.json",
         serde_json::to_string_pretty(checks)? + "\n",
     ));
-    files.push(OutputFile::new(
-        "manifest.json",
-        manifest::render(&study.file, &study.raw, prepared.hashes.clone())?,
-    ));
+    let written: Vec<&Path> = files.iter().map(|f| f.path.as_path()).collect();
+    let manifest_text = manifest::render(&study.file, &study.raw, prepared.hashes.clone(), &written)?;
+    let mut keep = written.clone();
+    keep.push(Path::new("manifest.json"));
+    let stale = manifest::stale_outputs(&args.out, &keep);
+    files.push(OutputFile::new("manifest.json", manifest_text));
     write_atomic(&args.out, &files).with_context(|| format!("writing outputs to {}", args.out.display()))?;
+    for path in stale {
+        // Charts of a study that left the config, say: what the last run wrote and this one did not.
+        std::fs::remove_file(&path).with_context(|| format!("removing the stale output {}", path.display()))?;
+    }
 
     for id in study.study_ids() {
         println!("{}", markdown::headline(study, analysis, id));

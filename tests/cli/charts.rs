@@ -27,7 +27,11 @@ fn kinds() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
         ("stacked", TRACKER, vec!["--title", "Tracker"]),
         ("change", TRACKER, vec!["--title", "Tracker", "--from", "2022"]),
         ("published", PUBLISHED, vec![]),
-        ("segments", "design/single.csv", vec!["--title", "Segments", "--by", "size", "--wave-col", "year"]),
+        (
+            "segments",
+            "design/single.csv",
+            vec!["--title", "Segments", "--by", "size", "--wave-col", "year"],
+        ),
     ]
 }
 

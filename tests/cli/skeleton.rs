@@ -301,6 +301,33 @@ fn a_respondent_in_two_files_of_one_study_is_counted_once() {
 }
 
 #[test]
+fn a_rerun_removes_what_it_no_longer_writes_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    assert!(deptshare(&["run", "--out", out]).status.success());
+    let manifest_path = dir.path().join("manifest.json");
+    let mut manifest: Value = serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+    assert!(
+        manifest["outputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o == "charts/econsultancy-bar.en.svg")
+    );
+    // As if an earlier config had a study that is gone now, and the user keeps notes beside the outputs.
+    manifest["outputs"]
+        .as_array_mut()
+        .unwrap()
+        .push("charts/gone-bar.en.svg".into());
+    std::fs::write(&manifest_path, serde_json::to_vec(&manifest).unwrap()).unwrap();
+    std::fs::write(dir.path().join("charts/gone-bar.en.svg"), "<svg/>").unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+    assert!(deptshare(&["run", "--out", out]).status.success());
+    assert!(!dir.path().join("charts/gone-bar.en.svg").exists());
+    assert!(dir.path().join("notes.txt").exists());
+}
+
+#[test]
 fn line_numbers_count_comments_and_blank_lines() {
     let file = fixture("blank-lines.csv");
     let out = deptshare(&["shares", &file, "--dept-col", "department"]);
