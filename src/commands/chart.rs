@@ -63,7 +63,7 @@ pub fn chart(args: &ChartArgs) -> anyhow::Result<Outcome> {
         for file in &args.input.files {
             published.extend(read_published(file)?);
         }
-        let group = settings.groups.first();
+        let group = marked_group(&settings.groups, &args.input.groups);
         let names = file_names(args);
         let chart = figures::published_chart(&published, &names, group, &taxonomy, style.lang, args.no_source);
         Chart::Panels(chart.context("the published tables hold no figures")?)
@@ -106,7 +106,7 @@ fn from_estimates(
         source: file_names(args),
         hide_source: args.no_source,
     };
-    let group = settings.groups.first();
+    let group = marked_group(&settings.groups, &args.input.groups);
     let lang = style.lang;
     let overall: Vec<&Estimate> = analysis.estimates.iter().filter(|e| e.segment.is_none()).collect();
     let wave = args.chart_wave.or_else(|| overall.iter().map(|e| e.wave).max());
@@ -164,4 +164,15 @@ fn no_wave(wave: Option<i32>, rows: &[&Estimate]) -> String {
         wave.map_or("-".into(), |w| w.to_string()),
         listed.join(", ")
     )
+}
+
+/// The group a chart marks: the first one given with `--group`, else the default (communications).
+fn marked_group<'a>(groups: &'a [crate::stats::Group], given: &[String]) -> Option<&'a crate::stats::Group> {
+    let named = given
+        .first()
+        .and_then(|text| text.split_once('='))
+        .map(|(name, _)| name.trim());
+    named
+        .and_then(|name| groups.iter().find(|g| g.name == name))
+        .or_else(|| groups.first())
 }

@@ -174,3 +174,16 @@ fn kinds_that_cannot_be_drawn_say_why() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!out_file.exists(), "nothing written on an error");
 }
+
+#[test]
+fn a_given_group_is_the_one_the_chart_marks() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["--multi", "--group", "comms=marketing,pr,customer_service"];
+    let (svg, _) = draw(dir.path(), "group.svg", "bar", "multi.csv", &args);
+    let text = String::from_utf8(svg).unwrap();
+    assert!(
+        text.contains("Marketing + PR + Customer service = 67%"),
+        "the --group is marked"
+    );
+    assert!(!text.contains("Marketing + PR = "), "not the default group");
+}
