@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::taxonomy::{self, Taxonomy};
 
 pub(super) const WAVE_COLUMNS: &[&str] = &["year", "wave", "jahr", "welle"];
-const RESPONDENT_COLUMNS: &[&str] = &[
+pub(crate) const RESPONDENT_COLUMNS: &[&str] = &[
     "respondent",
     "respondent id",
     "respondentid",
@@ -155,15 +155,17 @@ impl Columns {
             Some(name) => find_column(path, headers, name)?,
             None => {
                 let skip = [wave, respondent, weight, stratum, psu, fpc, segment];
-                let (index, score) = detect_department(spec, headers, records, taxonomy, &skip).ok_or_else(|| {
-                    Error::NoDepartmentColumn {
-                        path: path.to_path_buf(),
-                        reason: format!(
-                            "no column holds department labels; pass --dept-col NAME (columns: {})",
-                            headers.join(", ")
-                        ),
-                    }
-                })?;
+                let cells = |i: usize| records.iter().take(1000).map(move |(_, r)| r.get(i).unwrap_or(""));
+                let (index, score) =
+                    best_department_column(spec, headers.len(), taxonomy, &skip, cells).ok_or_else(|| {
+                        Error::NoDepartmentColumn {
+                            path: path.to_path_buf(),
+                            reason: format!(
+                                "no column holds department labels; pass --dept-col NAME (columns: {})",
+                                headers.join(", ")
+                            ),
+                        }
+                    })?;
                 notes.push(format!(
                     "{}: using column `{}` for departments ({:.0}% of its values are known labels; --dept-col to choose)",
                     path.display(),
@@ -304,7 +306,7 @@ pub fn split_labels(cell: &str, spec: &InputSpec) -> Vec<String> {
     }
 }
 
-fn find_column(path: &Path, headers: &[String], name: &str) -> Result<usize> {
+pub(crate) fn find_column(path: &Path, headers: &[String], name: &str) -> Result<usize> {
     headers
         .iter()
         .position(|h| h == name)
@@ -316,25 +318,26 @@ fn find_column(path: &Path, headers: &[String], name: &str) -> Result<usize> {
         })
 }
 
-fn find_any(headers: &[String], names: &[&str]) -> Option<usize> {
+pub(crate) fn find_any(headers: &[String], names: &[&str]) -> Option<usize> {
     headers
         .iter()
         .position(|h| names.contains(&taxonomy::normalize(h).as_str()))
 }
 
-/// The column whose non-empty values best resolve in the taxonomy (more than half must).
-fn detect_department(
+/// The column whose non-empty values best resolve in the taxonomy (more than half must);
+/// `column(i)` gives the sampled cells of column `i`. Both readers detect with this.
+pub(crate) fn best_department_column<'a, I: Iterator<Item = &'a str>>(
     spec: &InputSpec,
-    headers: &[String],
-    records: &Records,
+    width: usize,
     taxonomy: &Taxonomy,
     skip: &[Option<usize>],
+    column: impl Fn(usize) -> I,
 ) -> Option<(usize, f64)> {
     let mut best: Option<(usize, f64)> = None;
-    for index in (0..headers.len()).filter(|i| !skip.contains(&Some(*i))) {
+    for index in (0..width).filter(|i| !skip.contains(&Some(*i))) {
         let (mut known, mut total) = (0usize, 0usize);
-        for (_, record) in records.iter().take(1000) {
-            for label in split_labels(record.get(index).unwrap_or("").trim(), spec) {
+        for cell in column(index) {
+            for label in split_labels(cell.trim(), spec) {
                 total += 1;
                 known += usize::from(taxonomy.resolve(&label).is_some());
             }

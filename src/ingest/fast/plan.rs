@@ -6,25 +6,16 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::super::generic::{WAVE_COLUMNS, split_labels};
+use super::super::generic::{RESPONDENT_COLUMNS, WAVE_COLUMNS, best_department_column, find_any, find_column};
 use super::super::{InputFormat, InputSpec, sniff};
 use crate::error::{Error, Result};
-use crate::taxonomy::{self, Taxonomy};
+use crate::taxonomy::Taxonomy;
 
 /// Bytes read to decide and to detect columns; enough for the 1000 rows detection looks at.
 const HEAD_BYTES: usize = 4 << 20;
 
 /// Rows the careful reader scores a department column on.
 const DETECT_ROWS: usize = 1000;
-
-const RESPONDENT_COLUMNS: &[&str] = &[
-    "respondent",
-    "respondent id",
-    "respondentid",
-    "id",
-    "responseid",
-    "response id",
-];
 
 /// Column positions (in the header) and how the file is read.
 #[derive(Debug, Clone)]
@@ -117,15 +108,17 @@ impl Plan {
             Some(name) => find_column(path, &headers, name)?,
             None => {
                 let skip = [wave, respondent, weight, stratum, psu, fpc, segment];
-                let (index, score) = detect_department(spec, &headers, sample, taxonomy, &skip).ok_or_else(|| {
-                    Error::NoDepartmentColumn {
-                        path: path.to_path_buf(),
-                        reason: format!(
-                            "no column holds department labels; pass --dept-col NAME (columns: {})",
-                            headers.join(", ")
-                        ),
-                    }
-                })?;
+                let cells = |i: usize| sample.iter().map(move |r| r.get(i).map_or("", String::as_str));
+                let (index, score) =
+                    best_department_column(spec, headers.len(), taxonomy, &skip, cells).ok_or_else(|| {
+                        Error::NoDepartmentColumn {
+                            path: path.to_path_buf(),
+                            reason: format!(
+                                "no column holds department labels; pass --dept-col NAME (columns: {})",
+                                headers.join(", ")
+                            ),
+                        }
+                    })?;
                 notes.push(format!(
                     "{}: using column `{}` for departments ({:.0}% of its values are known labels; --dept-col to choose)",
                     path.display(),
@@ -221,47 +214,4 @@ fn head_records(text: &str, delimiter: u8, whole: bool) -> Option<(Vec<String>, 
     }
     sample.truncate(DETECT_ROWS);
     Some((raw, sample))
-}
-
-fn find_column(path: &Path, headers: &[String], name: &str) -> Result<usize> {
-    headers
-        .iter()
-        .position(|h| h == name)
-        .or_else(|| headers.iter().position(|h| h.eq_ignore_ascii_case(name)))
-        .ok_or_else(|| Error::MissingColumn {
-            path: path.to_path_buf(),
-            column: name.to_string(),
-            available: headers.to_vec(),
-        })
-}
-
-fn find_any(headers: &[String], names: &[&str]) -> Option<usize> {
-    headers
-        .iter()
-        .position(|h| names.contains(&taxonomy::normalize(h).as_str()))
-}
-
-/// As `generic::detect_department`: the column whose labels best resolve (more than half must).
-fn detect_department(
-    spec: &InputSpec,
-    headers: &[String],
-    sample: &[Vec<String>],
-    taxonomy: &Taxonomy,
-    skip: &[Option<usize>],
-) -> Option<(usize, f64)> {
-    let mut best: Option<(usize, f64)> = None;
-    for index in (0..headers.len()).filter(|i| !skip.contains(&Some(*i))) {
-        let (mut known, mut total) = (0usize, 0usize);
-        for record in sample {
-            for label in split_labels(record.get(index).map_or("", String::as_str), spec) {
-                total += 1;
-                known += usize::from(taxonomy.resolve(&label).is_some());
-            }
-        }
-        let score = if total == 0 { 0.0 } else { known as f64 / total as f64 };
-        if score > 0.5 && best.is_none_or(|(_, b)| score > b) {
-            best = Some((index, score));
-        }
-    }
-    best
 }
