@@ -21,15 +21,7 @@ const META: &[&str] = &[
 
 pub fn parse(path: &Path, decoded: &sniff::Decoded, delimiter: u8) -> Result<Survey> {
     let (headers, records) = split_rows(path, &decoded.text, delimiter, 1)?;
-    let columns: Vec<Column> = headers
-        .first()
-        .map_or(&[][..], Vec::as_slice)
-        .iter()
-        .map(|h| Column {
-            name: h.clone(),
-            text: h.clone(),
-        })
-        .collect();
+    let columns = Column::from_header(&headers);
     let questions = columns
         .iter()
         .enumerate()

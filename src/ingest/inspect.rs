@@ -147,15 +147,7 @@ fn shorten(text: &str) -> String {
 /// A plain respondent CSV seen as a survey: one single-column question per column.
 fn plain_survey(spec: &InputSpec, decoded: &sniff::Decoded, delimiter: u8, format: InputFormat) -> Result<Survey> {
     let (headers, records) = split_rows(&spec.path, &decoded.text, delimiter, 1)?;
-    let columns: Vec<Column> = headers
-        .first()
-        .map_or(&[][..], Vec::as_slice)
-        .iter()
-        .map(|h| Column {
-            name: h.clone(),
-            text: h.clone(),
-        })
-        .collect();
+    let columns = Column::from_header(&headers);
     let questions = (0..columns.len())
         .map(|i| Question {
             code: columns[i].name.clone(),

@@ -21,6 +21,20 @@ pub struct Column {
     pub text: String,
 }
 
+impl Column {
+    /// Columns named by a single header row, the name doubling as the question text.
+    pub fn from_header(header_rows: &[Vec<String>]) -> Vec<Column> {
+        let first = header_rows.first().map_or(&[][..], Vec::as_slice);
+        first
+            .iter()
+            .map(|h| Column {
+                name: h.clone(),
+                text: h.clone(),
+            })
+            .collect()
+    }
+}
+
 /// A part of a question: a column whose cell holds the answer, or one option of a broken-out question.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Part {
