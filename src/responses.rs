@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::ingest::{RawAnswer, RawInput};
+use crate::ingest::{Choice, RawAnswer, RawInput};
 use crate::taxonomy::Taxonomy;
 
 /// Builds the respondent frame, one row per respondent and named category:
@@ -49,12 +49,30 @@ fn check_labels(input: &RawInput, taxonomy: &Taxonomy) -> Result<()> {
     let Some(((label, line), rest)) = by_line.split_first() else {
         return Ok(());
     };
+    if let Some(separator) = several_departments(label, taxonomy).filter(|_| input.spec.choice == Choice::Single) {
+        return Err(Error::Parse {
+            path: input.spec.path.clone(),
+            line: *line,
+            reason: format!(
+                "`{label}` names several departments; for a multiple-choice question pass \
+                 --multi --multi-sep '{separator}' (or `choice = \"multi\"` in the study config)"
+            ),
+        });
+    }
     Err(Error::UnknownLabel {
         path: input.spec.path.clone(),
         line: *line,
         label: (*label).to_string(),
         suggestion: taxonomy.suggest(label),
         others: rest.iter().map(|(l, n)| ((*l).to_string(), Some(*n))).collect(),
+    })
+}
+
+/// The separator when a cell is several known labels joined (`Marketing;PR`), read as one.
+fn several_departments(cell: &str, taxonomy: &Taxonomy) -> Option<char> {
+    [';', ',', '|', '/'].into_iter().find(|sep| {
+        let parts: Vec<&str> = cell.split(*sep).map(str::trim).filter(|p| !p.is_empty()).collect();
+        parts.len() > 1 && parts.iter().all(|p| taxonomy.resolve(p).is_some())
     })
 }
 

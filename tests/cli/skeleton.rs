@@ -340,6 +340,19 @@ fn line_numbers_count_comments_and_blank_lines() {
 }
 
 #[test]
+fn several_labels_in_a_single_choice_cell_suggest_multi() {
+    let file = fixture("multi.csv");
+    let out = deptshare(&["shares", &file, "--dept-col", "departments"]);
+    assert_eq!(out.status.code(), Some(1));
+    let message = stderr(&out);
+    assert!(
+        message.contains(&format!("{file}:2: `Marketing;PR` names several departments")),
+        "{message}"
+    );
+    assert!(message.contains("--multi --multi-sep ';'"), "{message}");
+}
+
+#[test]
 fn a_missing_department_column_names_the_file_and_the_columns() {
     let file = fixture("unknown-label.csv");
     let out = deptshare(&["shares", &file, "--dept-col", "abteilung"]);
