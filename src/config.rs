@@ -123,6 +123,9 @@ pub struct Input {
     pub title: String,
     #[serde(default)]
     pub question: String,
+    /// The question in German, for German charts (the English text is used when absent).
+    #[serde(default)]
+    pub question_de: String,
     #[serde(default)]
     pub source: String,
     pub path: PathBuf,
@@ -148,6 +151,17 @@ pub struct Input {
     /// Any rejected row is an error.
     #[serde(default)]
     pub strict: bool,
+}
+
+impl Input {
+    /// The question text for charts in `lang` ("en" or "de").
+    pub fn question_in(&self, lang: &str) -> &str {
+        if lang == "de" && !self.question_de.is_empty() {
+            &self.question_de
+        } else {
+            &self.question
+        }
+    }
 }
 
 fn default_format() -> InputFormat {
