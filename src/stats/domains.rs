@@ -93,14 +93,16 @@ pub fn study_sums(frame: &DataFrame, request: &Request) -> Result<StudySums> {
 /// filtered, and a PSU column without nulls is the unit as it is. Returns the stratum names by code.
 fn prepare(frame: &DataFrame, request: &Request) -> PolarsResult<(DataFrame, Vec<String>)> {
     let mask = frame.column("study")?.str()?.equal(request.study);
-    let rows = if mask.all() { frame.clone() } else { frame.filter(&mask)? };
+    let rows = if mask.all() {
+        frame.clone()
+    } else {
+        frame.filter(&mask)?
+    };
     let nulls = rows.column("psu")?.null_count();
     let unit = match nulls {
         0 => col("psu"),
         n if n == rows.height() => col("respondent"),
-        _ => when(col("psu").is_null())
-            .then(col("respondent"))
-            .otherwise(col("psu")),
+        _ => when(col("psu").is_null()).then(col("respondent")).otherwise(col("psu")),
     };
     let mut rows = rows
         .lazy()
