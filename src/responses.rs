@@ -1,6 +1,6 @@
 //! The normalize stage: raw answers become the `Responses` frame of canonical categories.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use polars::prelude::*;
 
@@ -9,37 +9,59 @@ use crate::ingest::{Choice, RawAnswer, RawInput};
 use crate::taxonomy::Taxonomy;
 
 /// Builds the respondent frame, one row per respondent and named category:
-/// `study, wave, respondent, category, label, weight, stratum, psu, fpc, segment`.
+/// `study, wave, respondent, category, weight, stratum, psu, fpc, segment`.
 /// A respondent without an answer keeps one row with a null category so no-answer counts
 /// stay visible; design columns are null when the input has none.
 pub fn build(inputs: &[RawInput], taxonomy: &Taxonomy) -> Result<DataFrame> {
     let mut rows = Rows::default();
+    let mut labels = Resolved::new(taxonomy);
     for (index, input) in inputs.iter().enumerate() {
-        check_labels(input, taxonomy)?;
+        check_labels(input, &mut labels)?;
         for answer in &input.answers {
-            let mut named: BTreeMap<&str, &str> = BTreeMap::new();
-            for label in &answer.labels {
-                if let Some(id) = taxonomy.resolve(label) {
-                    named.entry(id).or_insert(label.as_str());
-                }
-            }
+            let named: BTreeSet<&str> = answer.labels.iter().filter_map(|l| labels.resolve(l)).collect();
             if named.is_empty() {
                 rows.push(index, &input.spec.study, answer, None);
             }
-            for pair in named {
-                rows.push(index, &input.spec.study, answer, Some(pair));
+            for id in named {
+                rows.push(index, &input.spec.study, answer, Some(id));
             }
         }
     }
     rows.into_frame()
 }
 
+/// `Taxonomy::resolve` once per distinct label: a file holds a handful of spellings in millions of
+/// rows, and normalizing each one is most of the cost of this stage.
+struct Resolved<'t> {
+    taxonomy: &'t Taxonomy,
+    seen: HashMap<String, Option<&'t str>>,
+}
+
+impl<'t> Resolved<'t> {
+    fn new(taxonomy: &'t Taxonomy) -> Self {
+        Resolved {
+            taxonomy,
+            seen: HashMap::new(),
+        }
+    }
+
+    fn resolve(&mut self, label: &str) -> Option<&'t str> {
+        if let Some(id) = self.seen.get(label) {
+            return *id;
+        }
+        let id = self.taxonomy.resolve(label);
+        self.seen.insert(label.to_string(), id);
+        id
+    }
+}
+
 /// Every label of a file must be known: the first unknown one is an error naming its line.
-fn check_labels(input: &RawInput, taxonomy: &Taxonomy) -> Result<()> {
+fn check_labels(input: &RawInput, labels: &mut Resolved) -> Result<()> {
+    let taxonomy = labels.taxonomy;
     let mut unknown: BTreeMap<&str, u64> = BTreeMap::new();
     for answer in &input.answers {
         for label in &answer.labels {
-            if taxonomy.resolve(label).is_none() {
+            if labels.resolve(label).is_none() {
                 unknown.entry(label.as_str()).or_insert(answer.line);
             }
         }
@@ -82,7 +104,6 @@ struct Rows {
     wave: Vec<i32>,
     respondent: Vec<String>,
     category: Vec<Option<String>>,
-    label: Vec<Option<String>>,
     weight: Vec<f64>,
     stratum: Vec<Option<String>>,
     psu: Vec<Option<String>>,
@@ -92,12 +113,11 @@ struct Rows {
 
 impl Rows {
     /// One row; ids are unique within a file, not across files, so they are keyed by file.
-    fn push(&mut self, file: usize, study: &str, answer: &RawAnswer, named: Option<(&str, &str)>) {
+    fn push(&mut self, file: usize, study: &str, answer: &RawAnswer, category: Option<&str>) {
         self.study.push(study.to_string());
         self.wave.push(answer.wave);
         self.respondent.push(format!("{file}:{}", answer.respondent));
-        self.category.push(named.map(|(id, _)| id.to_string()));
-        self.label.push(named.map(|(_, label)| label.to_string()));
+        self.category.push(category.map(str::to_string));
         self.weight.push(answer.weight);
         self.stratum.push(answer.stratum.clone());
         self.psu.push(answer.psu.clone());
@@ -111,7 +131,6 @@ impl Rows {
             "wave" => self.wave,
             "respondent" => self.respondent,
             "category" => self.category,
-            "label" => self.label,
             "weight" => self.weight,
             "stratum" => self.stratum,
             "psu" => self.psu,

@@ -2,7 +2,7 @@
 //! category reduce the respondent frame to a few numbers per stratum, from which `design` computes
 //! variances. No loop ever runs over respondents.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use polars::prelude::*;
 
@@ -68,37 +68,83 @@ pub struct Request<'a> {
 /// Strata are nested in waves (waves are independent samples) and PSUs in strata (R's `nest = TRUE`);
 /// a missing stratum is one stratum per wave, a missing PSU is the respondent.
 pub fn study_sums(frame: &DataFrame, request: &Request) -> Result<StudySums> {
-    let prepared = frame
-        .clone()
-        .lazy()
-        .filter(col("study").eq(lit(request.study.to_string())))
-        .with_columns([
-            col("stratum").fill_null(lit("")).alias("stratum"),
-            when(col("psu").is_null())
-                .then(col("respondent"))
-                .otherwise(col("psu"))
-                .alias("unit"),
-        ]);
+    let (prepared, strata) = prepare(frame, request).map_err(polars_error)?;
+    let prepared = prepared.lazy();
     let mut sums = StudySums::default();
     if request.design {
-        sums.design = full_design(prepared.clone())?;
+        sums.design = full_design(prepared.clone(), &strata)?;
     }
     let answered = if request.base_all {
         prepared
     } else {
         prepared.filter(col("category").is_not_null())
     };
-    collect_domains(answered.clone(), &["wave"], request, &mut sums)?;
+    collect_domains(answered.clone(), &["wave"], request, &strata, &mut sums)?;
     if request.segments {
         let segmented = answered.filter(col("segment").is_not_null());
-        collect_domains(segmented, &["wave", "segment"], request, &mut sums)?;
+        collect_domains(segmented, &["wave", "segment"], request, &strata, &mut sums)?;
     }
     Ok(sums)
 }
 
+/// The study's rows with `unit` added and the stratum (and, clustered, the unit) as integer codes,
+/// computed once: every query below reads them, and a lazy plan would filter and copy the whole
+/// frame again for each, and hash the strings in every group-by. A frame of one study is not
+/// filtered, and a PSU column without nulls is the unit as it is. Returns the stratum names by code.
+fn prepare(frame: &DataFrame, request: &Request) -> PolarsResult<(DataFrame, Vec<String>)> {
+    let mask = frame.column("study")?.str()?.equal(request.study);
+    let rows = if mask.all() {
+        frame.clone()
+    } else {
+        frame.filter(&mask)?
+    };
+    let nulls = rows.column("psu")?.null_count();
+    let unit = match nulls {
+        0 => col("psu"),
+        n if n == rows.height() => col("respondent"),
+        _ => when(col("psu").is_null()).then(col("respondent")).otherwise(col("psu")),
+    };
+    let mut rows = rows
+        .lazy()
+        .with_columns([col("stratum").fill_null(lit("")).alias("stratum"), unit.alias("unit")])
+        .collect()?;
+    let (stratum, names) = codes(rows.column("stratum")?.str()?);
+    rows.with_column(stratum.with_name("stratum".into()).into_series().into_column())?;
+    // Without PSUs the unit is the respondent: only counted (`full_design`), never grouped by.
+    if request.clustered {
+        let (unit, _) = codes(rows.column("unit")?.str()?);
+        rows.with_column(unit.with_name("unit".into()).into_series().into_column())?;
+    }
+    Ok((rows, names))
+}
+
+/// Dense codes of a string column numbered in the strings' sort order, and the strings by code.
+/// The order matters: `category_sums` sorts by unit, and its float sums add up in that order.
+fn codes(column: &StringChunked) -> (UInt32Chunked, Vec<String>) {
+    let mut index: HashMap<&str, u32> = HashMap::new();
+    let first: Vec<Option<u32>> = column
+        .iter()
+        .map(|value| {
+            value.map(|v| {
+                let next = index.len() as u32;
+                *index.entry(v).or_insert(next)
+            })
+        })
+        .collect();
+    let mut names: Vec<(&str, u32)> = index.into_iter().collect();
+    names.sort_unstable();
+    let mut rank = vec![0u32; names.len()];
+    for (position, (_, code)) in names.iter().enumerate() {
+        rank[*code as usize] = position as u32;
+    }
+    let ranked = first.into_iter().map(|c| c.map(|c| rank[c as usize]));
+    let codes = UInt32Chunked::from_iter_options(column.name().clone(), ranked);
+    (codes, names.into_iter().map(|(name, _)| name.to_string()).collect())
+}
+
 /// PSUs per stratum over every respondent of the wave (answered or not, as R's design is built on
 /// all rows) and the fpc resolved to a population of PSUs.
-fn full_design(prepared: LazyFrame) -> Result<BTreeMap<(i32, String), StratumDesign>> {
+fn full_design(prepared: LazyFrame, names: &[String]) -> Result<BTreeMap<(i32, String), StratumDesign>> {
     let out = prepared
         .group_by_stable([col("wave"), col("stratum")])
         .agg([
@@ -108,13 +154,13 @@ fn full_design(prepared: LazyFrame) -> Result<BTreeMap<(i32, String), StratumDes
         ])
         .collect()
         .map_err(polars_error)?;
-    let (waves, strata) = (i32s(&out, "wave")?, strs(&out, "stratum")?);
+    let (waves, strata) = (i32s(&out, "wave")?, strata_of(&out, names)?);
     let psus = f64s(&out, "psus")?;
     let (low, high) = (opt_f64s(&out, "fpc_low")?, opt_f64s(&out, "fpc_high")?);
     let fractions = high.iter().flatten().all(|v| *v <= 1.0);
     let mut design = BTreeMap::new();
     for i in 0..out.height() {
-        let stratum = strata[i].clone().unwrap_or_default();
+        let stratum = strata[i].clone();
         let label = stratum_label(&stratum, waves[i]);
         let population = match (low[i], high[i]) {
             (Some(lo), Some(hi)) => Some(population(&label, psus[i], (lo, hi), fractions)?),
@@ -138,7 +184,13 @@ pub fn stratum_label(stratum: &str, wave: i32) -> String {
     }
 }
 
-fn collect_domains(answered: LazyFrame, keys: &[&str], request: &Request, sums: &mut StudySums) -> Result<()> {
+fn collect_domains(
+    answered: LazyFrame,
+    keys: &[&str],
+    request: &Request,
+    names: &[String],
+    sums: &mut StudySums,
+) -> Result<()> {
     let respondents = one_row_each(answered.clone(), request.multi);
     let by = |extra: &[&str]| -> Vec<Expr> { keys.iter().chain(extra).map(|k| col(*k)).collect() };
     let units = if request.clustered {
@@ -162,7 +214,7 @@ fn collect_domains(answered: LazyFrame, keys: &[&str], request: &Request, sums: 
         ])
         .collect()
         .map_err(polars_error)?;
-    read_strata(&strata, keys, sums)?;
+    read_strata(&strata, keys, names, sums)?;
     let named = answered.clone().filter(col("category").is_not_null());
     let mut parts = vec![named.with_column(lit("department").alias("kind"))];
     for group in request.groups {
@@ -173,7 +225,7 @@ fn collect_domains(answered: LazyFrame, keys: &[&str], request: &Request, sums: 
     let categories = category_sums(rows, units, keys, request)?
         .collect()
         .map_err(polars_error)?;
-    read_categories(&categories, keys, sums)
+    read_categories(&categories, keys, names, sums)
 }
 
 /// Respondents once each: a multiple-choice respondent has a row per named category.
@@ -184,14 +236,13 @@ fn one_row_each(rows: LazyFrame, multi: bool) -> LazyFrame {
         return rows;
     }
     let rest = [
-        "study", "category", "label", "weight", "stratum", "psu", "fpc", "segment", "unit",
+        "study", "category", "weight", "stratum", "psu", "fpc", "segment", "unit",
     ];
     let order = [
         "study",
         "wave",
         "respondent",
         "category",
-        "label",
         "weight",
         "stratum",
         "psu",
@@ -283,8 +334,8 @@ fn domains(out: &DataFrame, keys: &[&str]) -> Result<Vec<Domain>> {
         .collect())
 }
 
-fn read_strata(out: &DataFrame, keys: &[&str], sums: &mut StudySums) -> Result<()> {
-    let (strata, w, ww) = (strs(out, "stratum")?, f64s(out, "w")?, f64s(out, "ww")?);
+fn read_strata(out: &DataFrame, keys: &[&str], names: &[String], sums: &mut StudySums) -> Result<()> {
+    let (strata, w, ww) = (strata_of(out, names)?, f64s(out, "w")?, f64s(out, "ww")?);
     let (respondents, psus) = (f64s(out, "respondents")?, f64s(out, "psus")?);
     for (i, domain) in domains(out, keys)?.into_iter().enumerate() {
         let entry = sums.domains.entry(domain).or_default();
@@ -294,13 +345,13 @@ fn read_strata(out: &DataFrame, keys: &[&str], sums: &mut StudySums) -> Result<(
             respondents: respondents[i],
             psus: psus[i],
         };
-        entry.strata.insert(strata[i].clone().unwrap_or_default(), value);
+        entry.strata.insert(strata[i].clone(), value);
     }
     Ok(())
 }
 
-fn read_categories(out: &DataFrame, keys: &[&str], sums: &mut StudySums) -> Result<()> {
-    let (strata, kinds, names) = (strs(out, "stratum")?, strs(out, "kind")?, strs(out, "category")?);
+fn read_categories(out: &DataFrame, keys: &[&str], strata: &[String], sums: &mut StudySums) -> Result<()> {
+    let (strata, kinds, names) = (strata_of(out, strata)?, strs(out, "kind")?, strs(out, "category")?);
     let (y, yy, yw, count) = (f64s(out, "y")?, f64s(out, "yy")?, f64s(out, "yw")?, f64s(out, "count")?);
     for (i, domain) in domains(out, keys)?.into_iter().enumerate() {
         let kind = if kinds[i].as_deref() == Some("group") {
@@ -317,7 +368,7 @@ fn read_categories(out: &DataFrame, keys: &[&str], sums: &mut StudySums) -> Resu
         };
         let entry = sums.domains.entry(domain).or_default();
         let by_stratum = entry.categories.entry(category).or_default();
-        by_stratum.insert(strata[i].clone().unwrap_or_default(), value);
+        by_stratum.insert(strata[i].clone(), value);
     }
     Ok(())
 }
@@ -340,6 +391,15 @@ fn i32s(out: &DataFrame, name: &str) -> Result<Vec<i32>> {
     let cast = column(out, name)?.cast(&DataType::Int32).map_err(polars_error)?;
     let values = cast.i32().map_err(polars_error)?;
     Ok((0..values.len()).map(|i| values.get(i).unwrap_or(0)).collect())
+}
+
+/// The `stratum` codes of an output decoded to names.
+fn strata_of(out: &DataFrame, names: &[String]) -> Result<Vec<String>> {
+    let codes = column(out, "stratum")?.u32().map_err(polars_error)?;
+    Ok(codes
+        .iter()
+        .map(|c| c.and_then(|c| names.get(c as usize)).cloned().unwrap_or_default())
+        .collect())
 }
 
 fn strs(out: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {

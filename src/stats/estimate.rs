@@ -361,7 +361,6 @@ mod tests {
             "wave" => respondents.iter().map(|r| r.0).collect::<Vec<_>>(),
             "respondent" => (0..n).map(|i| i.to_string()).collect::<Vec<_>>(),
             "category" => respondents.iter().map(|r| Some(names[r.3 as usize])).collect::<Vec<_>>(),
-            "label" => respondents.iter().map(|r| Some(names[r.3 as usize])).collect::<Vec<_>>(),
             "weight" => respondents.iter().map(|r| r.4 * scale).collect::<Vec<_>>(),
             "stratum" => respondents.iter().map(|r| design.then(|| format!("h{}", r.1))).collect::<Vec<_>>(),
             "psu" => respondents.iter().map(|r| design.then(|| format!("p{}", r.2))).collect::<Vec<_>>(),

@@ -55,7 +55,7 @@ fn scan(path: &Path, plan: &plan::Plan) -> Option<DataFrame> {
         .iter()
         .map(|i| plan.raw_headers[*i].as_str().into())
         .collect();
-    let frame = CsvReadOptions::default()
+    let mut frame = CsvReadOptions::default()
         .with_has_header(true)
         .with_infer_schema_length(Some(0))
         .with_columns(Some(names.into()))
@@ -63,6 +63,9 @@ fn scan(path: &Path, plan: &plan::Plan) -> Option<DataFrame> {
         .try_into_reader_with_file_path(Some(path.to_path_buf()))
         .and_then(|reader| reader.finish())
         .ok()?;
+    // The row rules read cells by row number, and a lookup in a column of many chunks searches
+    // them; one chunk per column (rechunked one column at a time to bound the extra memory).
+    frame.rechunk_mut();
     (frame.width() == plan.projected().len()).then_some(frame)
 }
 

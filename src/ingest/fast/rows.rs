@@ -1,7 +1,7 @@
 //! Row rules of the careful reader applied to the columns polars read, and the `Responses` frame
 //! built straight from them (no per-row `RawAnswer`).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write;
 
 use polars::prelude::*;
@@ -20,10 +20,10 @@ type Keys = HashSet<(Option<String>, Option<String>)>;
 /// One column of the polars frame, by header position.
 type Cells<'a> = Option<&'a StringChunked>;
 
-/// The labels of one department cell: categories named (id and first label, by id) and unknown labels.
+/// The labels of one department cell: categories named (ids, sorted) and unknown labels.
 struct Labels<'t> {
     none: bool,
-    named: Vec<(&'t str, String)>,
+    named: Vec<&'t str>,
     unknown: Vec<String>,
 }
 
@@ -32,7 +32,6 @@ struct Out {
     wave: Vec<i32>,
     respondent: StringChunkedBuilder,
     category: StringChunkedBuilder,
-    label: StringChunkedBuilder,
     weight: Vec<f64>,
     stratum: StringChunkedBuilder,
     psu: StringChunkedBuilder,
@@ -232,6 +231,8 @@ impl Columns<'_> {
         }
         let check = match duplicates {
             None => true,
+            // No repeated raw cells (the usual case): no key to build per row.
+            Some(keys) if keys.is_empty() => false,
             Some(keys) => {
                 let raw_wave = self.wave.and_then(|w| w.get(row)).map(str::to_string);
                 keys.contains(&(raw_wave, Some(respondent.to_string())))
@@ -302,7 +303,6 @@ impl<'a, 't> State<'a, 't> {
                 wave: Vec::with_capacity(height),
                 respondent: builder("respondent"),
                 category: builder("category"),
-                label: builder("label"),
                 weight: Vec::with_capacity(height),
                 stratum: builder("stratum"),
                 psu: builder("psu"),
@@ -344,23 +344,20 @@ impl<'a, 't> State<'a, 't> {
             }
             self.unknown.extend(labels.unknown.iter().cloned());
         }
+        // `file:id` as `responses::build` writes it, without the formatting machinery per row.
         self.buffer.clear();
-        let _ = write!(self.buffer, "{file}:{}", answer.respondent);
-        let named: Vec<(Option<&str>, Option<&str>)> = if labels.named.is_empty() {
-            vec![(None, None)]
+        let _ = write!(self.buffer, "{file}:");
+        self.buffer.push_str(answer.respondent);
+        let named: Vec<Option<&str>> = if labels.named.is_empty() {
+            vec![None]
         } else {
-            labels
-                .named
-                .iter()
-                .map(|(id, label)| (Some(*id), Some(label.as_str())))
-                .collect()
+            labels.named.iter().map(|id| Some(*id)).collect()
         };
-        for (category, label) in named {
+        for category in named {
             let out = &mut self.out;
             out.wave.push(answer.wave);
             out.respondent.append_value(self.buffer.as_str());
             out.category.append_option(category);
-            out.label.append_option(label);
             out.weight.push(answer.weight);
             out.stratum.append_option(answer.stratum);
             out.psu.append_option(answer.psu);
@@ -434,12 +431,12 @@ impl<'a, 't> State<'a, 't> {
 /// Splits and resolves one department cell as `generic::split_labels` and `responses::build` do.
 fn labels_of<'t>(cell: &str, spec: &InputSpec, taxonomy: &'t Taxonomy) -> Labels<'t> {
     let labels = split_labels(cell.trim(), spec);
-    let mut named: BTreeMap<&'t str, String> = BTreeMap::new();
+    let mut named: BTreeSet<&'t str> = BTreeSet::new();
     let mut unknown = Vec::new();
     for label in &labels {
         match taxonomy.resolve(label) {
             Some(id) => {
-                named.entry(id).or_insert_with(|| label.clone());
+                named.insert(id);
             }
             None => unknown.push(label.clone()),
         }
@@ -463,7 +460,6 @@ impl Out {
                 column(Int32Chunked::from_vec("wave".into(), self.wave).into_series()),
                 column(self.respondent.finish().into_series()),
                 column(self.category.finish().into_series()),
-                column(self.label.finish().into_series()),
                 column(Float64Chunked::from_vec("weight".into(), self.weight).into_series()),
                 column(self.stratum.finish().into_series()),
                 column(self.psu.finish().into_series()),
