@@ -1,0 +1,156 @@
+//! Unit tests of `estimate`.
+
+use super::*;
+use proptest::prelude::*;
+
+/// (wave, stratum, psu, category, weight) per respondent.
+type Respondent = (i32, u8, u8, u8, f64);
+
+fn frame_of(respondents: &[Respondent], scale: f64) -> DataFrame {
+    frame_with(respondents, scale, true)
+}
+
+/// Without `design` the stratum and PSU columns are null, as when the input names none.
+fn frame_with(respondents: &[Respondent], scale: f64, design: bool) -> DataFrame {
+    let n = respondents.len();
+    let names = ["marketing", "pr", "sales"];
+    df!(
+        "study" => vec!["s"; n],
+        "wave" => respondents.iter().map(|r| r.0).collect::<Vec<_>>(),
+        "respondent" => (0..n).map(|i| i.to_string()).collect::<Vec<_>>(),
+        "category" => respondents.iter().map(|r| Some(names[r.3 as usize])).collect::<Vec<_>>(),
+        "weight" => respondents.iter().map(|r| r.4 * scale).collect::<Vec<_>>(),
+        "stratum" => respondents.iter().map(|r| design.then(|| format!("h{}", r.1))).collect::<Vec<_>>(),
+        "psu" => respondents.iter().map(|r| design.then(|| format!("p{}", r.2))).collect::<Vec<_>>(),
+        "fpc" => vec![None::<f64>; n],
+        "segment" => vec![None::<String>; n],
+    )
+    .unwrap_or_default()
+}
+
+fn run(frame: &DataFrame, spec: DesignSpec, method: CiMethod) -> Vec<Estimate> {
+    let settings = EstimateSettings {
+        base: Base::Answered,
+        method,
+        level: 0.95,
+        groups: vec![Group::communications(), Group::parse("people=hr").unwrap()],
+        lonely_psu: LonelyPsu::Adjust,
+    };
+    let choices = BTreeMap::from([("s".to_string(), Choice::Single)]);
+    let designs = BTreeMap::from([("s".to_string(), spec)]);
+    let out = estimate(frame, &choices, &designs, &settings);
+    out.map(|o| o.estimates).unwrap_or_default()
+}
+
+#[test]
+fn a_group_nobody_named_is_reported_as_zero() {
+    let people: Vec<Respondent> = vec![
+        (2023, 0, 0, 0, 1.0),
+        (2023, 0, 1, 2, 1.0),
+        (2024, 1, 2, 0, 1.0),
+        (2024, 1, 3, 2, 1.0),
+    ];
+    let frame = frame_of(&people, 1.0);
+    for spec in [DESIGN, DesignSpec::default()] {
+        let rows = run(&frame, spec, CiMethod::Wilson);
+        let groups: Vec<(i32, &str, f64, Option<u64>)> = rows
+            .iter()
+            .filter(|e| e.kind == Kind::Group)
+            .map(|e| (e.wave, e.category.as_str(), e.share, e.count))
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                (2023, "communications", 0.5, Some(1)),
+                (2023, "people", 0.0, Some(0)),
+                (2024, "communications", 0.5, Some(1)),
+                (2024, "people", 0.0, Some(0))
+            ]
+        );
+    }
+}
+
+const DESIGN: DesignSpec = DesignSpec {
+    weights: true,
+    strata: true,
+    clusters: true,
+    fpc: false,
+};
+
+fn respondents() -> impl Strategy<Value = Vec<Respondent>> {
+    prop::collection::vec((2023..=2024i32, 0u8..3, 0u8..4, 0u8..3, 0.1f64..10.0), 4..80)
+}
+
+fn close(a: Option<f64>, b: Option<f64>, tol: f64) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => (a - b).abs() <= tol * a.abs().max(b.abs()) + 1e-12,
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+proptest! {
+    #[test]
+    fn weights_of_one_give_the_unweighted_answer(mut people in respondents()) {
+        people.iter_mut().for_each(|p| p.4 = 1.0);
+        let frame = frame_with(&people, 1.0, false);
+        let weights = DesignSpec { weights: true, ..DesignSpec::default() };
+        let weighted = run(&frame, weights, CiMethod::Wilson);
+        let plain = run(&frame, DesignSpec::default(), CiMethod::Wilson);
+        prop_assert_eq!(weighted.len(), plain.len());
+        for (w, p) in weighted.iter().zip(&plain) {
+            prop_assert_eq!((&w.category, w.n, w.count), (&p.category, p.n, p.count));
+            prop_assert!((w.share - p.share).abs() < 1e-12);
+            prop_assert!(close(w.count_weighted, p.count.map(|c| c as f64), 1e-12));
+            // R's weights-only design is a with-replacement sample: var = p(1-p)/(n-1).
+            let n = p.n.unwrap_or(0) as f64;
+            let srs_se = p.se.map(|se| se * (n / (n - 1.0)).sqrt());
+            prop_assert!(n < 2.0 || close(w.se, srs_se, 1e-9), "{:?} vs {:?}", w.se, srs_se);
+        }
+    }
+
+    #[test]
+    fn scaling_all_weights_changes_nothing(people in respondents(), scale in 0.01f64..100.0) {
+        let method = CiMethod::KornGraubard;
+        let base = run(&frame_of(&people, 1.0), DESIGN, method);
+        let scaled = run(&frame_of(&people, scale), DESIGN, method);
+        prop_assert_eq!(base.len(), scaled.len());
+        for (a, b) in base.iter().zip(&scaled) {
+            prop_assert!((a.share - b.share).abs() <= 1e-12);
+            prop_assert!(close(a.se, b.se, 1e-9), "{:?} vs {:?}", a, b);
+            prop_assert!(close(a.ci_low, b.ci_low, 1e-8) && close(a.ci_high, b.ci_high, 1e-8), "{:?} vs {:?}", a, b);
+            prop_assert!(close(a.n_effective, b.n_effective, 1e-8) && a.df == b.df);
+        }
+    }
+
+    #[test]
+    fn single_choice_shares_sum_to_one_per_wave(people in respondents()) {
+        for spec in [DESIGN, DesignSpec::default()] {
+            let estimates = run(&frame_of(&people, 1.0), spec, CiMethod::Logit);
+            let mut sums: BTreeMap<i32, f64> = BTreeMap::new();
+            for e in estimates.iter().filter(|e| e.kind == Kind::Department) {
+                *sums.entry(e.wave).or_default() += e.share;
+            }
+            prop_assert!(!sums.is_empty());
+            for total in sums.values() {
+                prop_assert!((total - 1.0).abs() < 1e-12, "{}", total);
+            }
+        }
+    }
+
+    #[test]
+    fn every_design_interval_holds_its_estimate(
+        people in respondents(),
+        method in prop::sample::select(CiMethod::ALL.to_vec()),
+    ) {
+        for e in run(&frame_of(&people, 1.0), DESIGN, method) {
+            if let (Some(low), Some(high)) = (e.ci_low, e.ci_high) {
+                prop_assert!((0.0..=1.0).contains(&low) && (0.0..=1.0).contains(&high), "{:?}", e);
+                prop_assert!(low <= e.share + 1e-12 && e.share <= high + 1e-12, "{:?}", e);
+            } else {
+                // Only t-based intervals may be missing, and only without design degrees of freedom.
+                prop_assert!(e.df.is_some_and(|df| df < 1.0), "{:?}", e);
+            }
+        }
+    }
+}
