@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::taxonomy::{self, Taxonomy};
 
 pub(super) const WAVE_COLUMNS: &[&str] = &["year", "wave", "jahr", "welle"];
-pub(crate) const RESPONDENT_COLUMNS: &[&str] = &[
+const RESPONDENT_COLUMNS: &[&str] = &[
     "respondent",
     "respondent id",
     "respondentid",
@@ -39,7 +39,8 @@ pub fn read_decoded(spec: &InputSpec, decoded: &sniff::Decoded, taxonomy: &Taxon
         (delimiter as char).escape_default(),
         records.len()
     )];
-    let columns = Columns::resolve(spec, &headers, &records, taxonomy, &mut notes)?;
+    let cells = |i: usize| records.iter().take(1000).map(move |(_, r)| r.get(i).unwrap_or(""));
+    let columns = Columns::resolve(spec, &headers, taxonomy, &mut notes, cells)?;
     let mut input = RawInput::new(spec);
     input.notes = notes;
     let mut seen = BTreeSet::new();
@@ -99,25 +100,27 @@ fn is_blank(record: &StringRecord) -> bool {
     record.iter().all(|cell| cell.trim().is_empty())
 }
 
-/// Column positions used for one file.
-struct Columns {
-    dept: usize,
-    wave: Option<usize>,
-    respondent: Option<usize>,
-    weight: Option<usize>,
-    stratum: Option<usize>,
-    psu: Option<usize>,
-    fpc: Option<usize>,
-    segment: Option<usize>,
+/// Column positions used for one file (both readers resolve them the same way).
+pub(crate) struct Columns {
+    pub(crate) dept: usize,
+    pub(crate) wave: Option<usize>,
+    pub(crate) respondent: Option<usize>,
+    pub(crate) weight: Option<usize>,
+    pub(crate) stratum: Option<usize>,
+    pub(crate) psu: Option<usize>,
+    pub(crate) fpc: Option<usize>,
+    pub(crate) segment: Option<usize>,
 }
 
 impl Columns {
-    fn resolve(
+    /// Named columns must exist; the wave and id columns are found by name, the department column
+    /// by its values (`cells(i)` gives the sampled cells of column `i`) unless `--dept-col` names it.
+    pub(crate) fn resolve<'a, I: Iterator<Item = &'a str>>(
         spec: &InputSpec,
         headers: &[String],
-        records: &Records,
         taxonomy: &Taxonomy,
         notes: &mut Vec<String>,
+        cells: impl Fn(usize) -> I,
     ) -> Result<Self> {
         let path = spec.path.as_path();
         let wave = match (&spec.wave_col, spec.wave) {
@@ -155,7 +158,6 @@ impl Columns {
             Some(name) => find_column(path, headers, name)?,
             None => {
                 let skip = [wave, respondent, weight, stratum, psu, fpc, segment];
-                let cells = |i: usize| records.iter().take(1000).map(move |(_, r)| r.get(i).unwrap_or(""));
                 let (index, score) =
                     best_department_column(spec, headers.len(), taxonomy, &skip, cells).ok_or_else(|| {
                         Error::NoDepartmentColumn {
@@ -306,7 +308,7 @@ pub fn split_labels(cell: &str, spec: &InputSpec) -> Vec<String> {
     }
 }
 
-pub(crate) fn find_column(path: &Path, headers: &[String], name: &str) -> Result<usize> {
+fn find_column(path: &Path, headers: &[String], name: &str) -> Result<usize> {
     headers
         .iter()
         .position(|h| h == name)
@@ -318,7 +320,7 @@ pub(crate) fn find_column(path: &Path, headers: &[String], name: &str) -> Result
         })
 }
 
-pub(crate) fn find_any(headers: &[String], names: &[&str]) -> Option<usize> {
+fn find_any(headers: &[String], names: &[&str]) -> Option<usize> {
     headers
         .iter()
         .position(|h| names.contains(&taxonomy::normalize(h).as_str()))
@@ -326,7 +328,7 @@ pub(crate) fn find_any(headers: &[String], names: &[&str]) -> Option<usize> {
 
 /// The column whose non-empty values best resolve in the taxonomy (more than half must);
 /// `column(i)` gives the sampled cells of column `i`. Both readers detect with this.
-pub(crate) fn best_department_column<'a, I: Iterator<Item = &'a str>>(
+fn best_department_column<'a, I: Iterator<Item = &'a str>>(
     spec: &InputSpec,
     width: usize,
     taxonomy: &Taxonomy,

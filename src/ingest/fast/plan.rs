@@ -6,9 +6,9 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::super::generic::{RESPONDENT_COLUMNS, WAVE_COLUMNS, best_department_column, find_any, find_column};
+use super::super::generic::Columns;
 use super::super::{InputFormat, InputSpec, sniff};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::taxonomy::Taxonomy;
 
 /// Bytes read to decide and to detect columns; enough for the 1000 rows detection looks at.
@@ -79,55 +79,23 @@ impl Plan {
         sample: &[Vec<String>],
         (delimiter, encoding, bom): (u8, &'static str, bool),
     ) -> Result<Option<Plan>> {
-        let path = spec.path.as_path();
         let headers: Vec<String> = raw_headers.iter().map(|h| h.trim().to_string()).collect();
-        let wave = match (&spec.wave_col, spec.wave) {
-            (Some(name), _) => Some(find_column(path, &headers, name)?),
-            (None, Some(_)) => None,
-            (None, None) => Some(find_any(&headers, WAVE_COLUMNS).ok_or_else(|| Error::NoWave {
-                path: path.to_path_buf(),
-            })?),
-        };
-        let respondent = match &spec.respondent_col {
-            Some(name) => Some(find_column(path, &headers, name)?),
-            None => find_any(&headers, RESPONDENT_COLUMNS),
-        };
+        let mut notes = Vec::new();
+        let cells = |i: usize| sample.iter().map(move |r| r.get(i).map_or("", String::as_str));
+        let Columns {
+            dept,
+            wave,
+            respondent,
+            weight,
+            stratum,
+            psu,
+            fpc,
+            segment,
+        } = Columns::resolve(spec, &headers, taxonomy, &mut notes, cells)?;
         // Without an id column a respondent is `line-N`: every row would need its exact line.
         if respondent.is_none() {
             return Ok(None);
         }
-        let optional = |name: &Option<String>| name.as_ref().map(|n| find_column(path, &headers, n)).transpose();
-        let (weight, stratum, psu) = (
-            optional(&spec.weight_col)?,
-            optional(&spec.strata_col)?,
-            optional(&spec.psu_col)?,
-        );
-        let (fpc, segment) = (optional(&spec.fpc_col)?, optional(&spec.by_col)?);
-        let mut notes = Vec::new();
-        let dept = match &spec.dept_col {
-            Some(name) => find_column(path, &headers, name)?,
-            None => {
-                let skip = [wave, respondent, weight, stratum, psu, fpc, segment];
-                let cells = |i: usize| sample.iter().map(move |r| r.get(i).map_or("", String::as_str));
-                let (index, score) =
-                    best_department_column(spec, headers.len(), taxonomy, &skip, cells).ok_or_else(|| {
-                        Error::NoDepartmentColumn {
-                            path: path.to_path_buf(),
-                            reason: format!(
-                                "no column holds department labels; pass --dept-col NAME (columns: {})",
-                                headers.join(", ")
-                            ),
-                        }
-                    })?;
-                notes.push(format!(
-                    "{}: using column `{}` for departments ({:.0}% of its values are known labels; --dept-col to choose)",
-                    path.display(),
-                    headers[index],
-                    score * 100.0
-                ));
-                index
-            }
-        };
         Ok(Some(Plan {
             delimiter,
             encoding,
