@@ -1,11 +1,12 @@
 //! Read, normalize, estimate and compare in one call: the part every command shares.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::aggregate;
 use crate::error::{Error, Result};
 use crate::ingest::{self, Choice, IngestSummary, InputFormat, InputSpec, RawInput, Reject};
 use crate::responses;
+use crate::stats::tally::Tally;
 use crate::stats::{self, DesignSpec, Estimate, EstimateSettings};
 use crate::taxonomy::Taxonomy;
 use crate::trend::{self, Trend};
@@ -47,29 +48,23 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
         let design = designs.entry(spec.study.clone()).or_insert_with(DesignSpec::default);
         *design = design.union(design_of(spec)?);
         check_choice(&mut choices, spec, &spec.study, spec.choice)?;
-        let mut input = ingest::read_nth(spec, taxonomy, inputs.len())?;
+        let mut input = ingest::read(spec, taxonomy)?;
         reject_repeated_respondents(&mut input, &mut seen);
         summary.add(&input.summary);
         rejects.extend(input.rejects.iter().cloned());
         inputs.push(input);
     }
-    let mut frame = responses::build(&inputs, taxonomy)?;
-    for fast in inputs.iter_mut().filter_map(|input| input.frame.take()) {
-        frame = match frame.height() {
-            0 => fast,
-            _ => frame
-                .vstack(&fast)
-                .map_err(|e| Error::Invalid(format!("joining the respondent frames: {e}")))?,
-        };
-    }
-    let estimation = stats::estimate(&frame, &choices, &designs, settings)?;
+    let tallies = tallies(&mut inputs, taxonomy)?;
+    let tallied: BTreeSet<String> = tallies.keys().cloned().collect();
+    let frame = responses::build(&inputs, taxonomy, &tallied)?;
+    let estimation = stats::estimate(&frame, &tallies, &choices, &designs, settings)?;
     let mut estimates = estimation.estimates;
     estimates.extend(published.estimates);
     estimates.sort_by(|a, b| a.sort_key(taxonomy).cmp(&b.sort_key(taxonomy)));
     let trend = trend::compare_with(&estimates, &estimation.wave_tests, settings.level);
     rejects.sort();
     let mut warnings = published.warnings;
-    warnings.extend(unanswered_waves(&inputs));
+    warnings.extend(unanswered_waves(&inputs, &tallies));
     Ok(Analysis {
         inputs,
         summary,
@@ -79,6 +74,24 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
         trend,
         warnings,
     })
+}
+
+/// One tally per study with a file read by the large-file path, holding all of that study's
+/// respondents (its files read by the careful reader are added to it).
+fn tallies(inputs: &mut [RawInput], taxonomy: &Taxonomy) -> Result<BTreeMap<String, Tally>> {
+    let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
+    for input in inputs.iter_mut() {
+        if let Some(tally) = input.tally.take() {
+            tallies.entry(input.spec.study.clone()).or_default().merge(&tally);
+            input.tally = Some(tally);
+        }
+    }
+    for input in inputs.iter().filter(|i| i.tally.is_none()) {
+        if let Some(tally) = tallies.get_mut(&input.spec.study) {
+            responses::tally(input, taxonomy, tally)?;
+        }
+    }
+    Ok(tallies)
 }
 
 /// A respondent id already read from an earlier file of the same study and wave is the same
@@ -110,9 +123,16 @@ fn reject_repeated_respondents(input: &mut RawInput, seen: &mut BTreeMap<(String
 
 /// Waves in which every accepted respondent left the question blank: they have no base, so no
 /// shares, and would otherwise vanish without a word.
-fn unanswered_waves(inputs: &[RawInput]) -> Vec<String> {
+fn unanswered_waves(inputs: &[RawInput], tallies: &BTreeMap<String, Tally>) -> Vec<String> {
     let mut waves: BTreeMap<(&str, i32), (u64, u64)> = BTreeMap::new();
-    for input in inputs {
+    for (study, tally) in tallies {
+        for (wave, (answered, blank)) in tally.answered_by_wave() {
+            let entry = waves.entry((study.as_str(), wave)).or_default();
+            entry.0 += answered;
+            entry.1 += blank;
+        }
+    }
+    for input in inputs.iter().filter(|i| !tallies.contains_key(&i.spec.study)) {
         for answer in &input.answers {
             let entry = waves.entry((input.spec.study.as_str(), answer.wave)).or_default();
             if answer.labels.is_empty() {

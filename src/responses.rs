@@ -6,16 +6,21 @@ use polars::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::ingest::{Choice, RawAnswer, RawInput};
+use crate::stats::tally::{Respondent, Tally};
 use crate::taxonomy::Taxonomy;
 
 /// Builds the respondent frame, one row per respondent and named category:
 /// `study, wave, respondent, category, weight, stratum, psu, fpc, segment`.
 /// A respondent without an answer keeps one row with a null category so no-answer counts
 /// stay visible; design columns are null when the input has none.
-pub fn build(inputs: &[RawInput], taxonomy: &Taxonomy) -> Result<DataFrame> {
+/// Inputs of the studies in `tallied` are left out: they go to `tally` instead.
+pub fn build(inputs: &[RawInput], taxonomy: &Taxonomy, tallied: &BTreeSet<String>) -> Result<DataFrame> {
     let mut rows = Rows::default();
     let mut labels = Resolved::new(taxonomy);
     for (index, input) in inputs.iter().enumerate() {
+        if tallied.contains(&input.spec.study) {
+            continue;
+        }
         check_labels(input, &mut labels)?;
         for answer in &input.answers {
             let named: BTreeSet<&str> = answer.labels.iter().filter_map(|l| labels.resolve(l)).collect();
@@ -28,6 +33,27 @@ pub fn build(inputs: &[RawInput], taxonomy: &Taxonomy) -> Result<DataFrame> {
         }
     }
     rows.into_frame()
+}
+
+/// Adds the answers of a file read by the careful reader to its study's tally (a study with a file
+/// read by the large-file path is estimated from a tally), after the same label checks as `build`.
+pub fn tally(input: &RawInput, taxonomy: &Taxonomy, tally: &mut Tally) -> Result<()> {
+    let mut labels = Resolved::new(taxonomy);
+    check_labels(input, &mut labels)?;
+    for answer in &input.answers {
+        let named: BTreeSet<&str> = answer.labels.iter().filter_map(|l| labels.resolve(l)).collect();
+        let set: Vec<&str> = named.into_iter().collect();
+        tally.add_respondent(&Respondent {
+            wave: answer.wave,
+            segment: answer.segment.as_deref(),
+            stratum: answer.stratum.as_deref(),
+            psu: answer.psu.as_deref(),
+            set: &set,
+            weight: answer.weight,
+            fpc: answer.fpc,
+        });
+    }
+    Ok(())
 }
 
 /// `Taxonomy::resolve` once per distinct label: a file holds a handful of spellings in millions of
@@ -71,23 +97,35 @@ fn check_labels(input: &RawInput, labels: &mut Resolved) -> Result<()> {
     let Some(((label, line), rest)) = by_line.split_first() else {
         return Ok(());
     };
-    if let Some(separator) = several_departments(label, taxonomy).filter(|_| input.spec.choice == Choice::Single) {
-        return Err(Error::Parse {
-            path: input.spec.path.clone(),
-            line: *line,
+    let rest = rest.iter().map(|(l, n)| ((*l).to_string(), Some(*n))).collect();
+    Err(unknown_label(&input.spec, taxonomy, label, *line, rest))
+}
+
+/// The error for the first unknown label of a file (`rest`: its other unknown labels, with lines).
+pub fn unknown_label(
+    spec: &crate::ingest::InputSpec,
+    taxonomy: &Taxonomy,
+    label: &str,
+    line: u64,
+    rest: Vec<(String, Option<u64>)>,
+) -> Error {
+    if let Some(separator) = several_departments(label, taxonomy).filter(|_| spec.choice == Choice::Single) {
+        return Error::Parse {
+            path: spec.path.clone(),
+            line,
             reason: format!(
                 "`{label}` names several departments; for a multiple-choice question pass \
                  --multi --multi-sep '{separator}' (or `choice = \"multi\"` in the study config)"
             ),
-        });
+        };
     }
-    Err(Error::UnknownLabel {
-        path: input.spec.path.clone(),
-        line: *line,
-        label: (*label).to_string(),
+    Error::UnknownLabel {
+        path: spec.path.clone(),
+        line,
+        label: label.to_string(),
         suggestion: taxonomy.suggest(label),
-        others: rest.iter().map(|(l, n)| ((*l).to_string(), Some(*n))).collect(),
-    })
+        others: rest,
+    }
 }
 
 /// The separator when a cell is several known labels joined (`Marketing;PR`), read as one.

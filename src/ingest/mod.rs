@@ -3,9 +3,7 @@
 pub mod aggregate;
 pub mod answers;
 // The fuzz crate (fuzz/) compiles ingest from these sources without polars: `cargo fuzz` sets
-// `--cfg fuzzing`, and the polars-backed large-file path stays out of that build.
-#[cfg(not(fuzzing))]
-pub mod fast;
+// `--cfg fuzzing`, and the large-file path, which fills the estimate stage's tally, stays out of it.
 pub mod generic;
 pub mod google_forms;
 pub mod inspect;
@@ -14,6 +12,8 @@ pub mod limesurvey;
 mod prop;
 pub mod qualtrics;
 pub mod sniff;
+#[cfg(not(fuzzing))]
+pub mod stream;
 pub mod survey;
 pub mod surveymonkey;
 
@@ -71,23 +71,21 @@ impl InputFormat {
     }
 }
 
+/// Bytes of input files read so far by this process: a progress bar polls it (`commands::progress`).
+/// The large-file path adds each block as it is read, the careful reader a file once it is read.
+pub static BYTES_READ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// Reads one respondent-level file in the format the spec names (or the detected one);
 /// with `spec.strict` a rejected row (other than an excluded unfinished response) is an error.
 pub fn read(spec: &InputSpec, taxonomy: &crate::taxonomy::Taxonomy) -> Result<RawInput> {
-    read_nth(spec, taxonomy, 0)
-}
-
-/// `read` for the `file`-th input of a run: a large plain CSV goes to the fast path (`fast`),
-/// which returns its `Responses` frame in `RawInput::frame` with respondents keyed `file:id`.
-pub fn read_nth(spec: &InputSpec, taxonomy: &crate::taxonomy::Taxonomy, file: usize) -> Result<RawInput> {
     #[cfg(not(fuzzing))]
-    if let Some(input) = fast::try_read(spec, taxonomy, file)? {
+    if let Some(input) = stream::try_read(spec, taxonomy)? {
         return Ok(input);
     }
-    #[cfg(fuzzing)]
-    let _ = file;
     let decoded = read_text(&spec.path)?;
     let input = read_decoded(spec, &decoded, taxonomy)?;
+    let len = std::fs::metadata(&spec.path).map_or(0, |m| m.len());
+    BYTES_READ.fetch_add(len, std::sync::atomic::Ordering::Relaxed);
     check_strict(spec, &input)?;
     Ok(input)
 }
@@ -246,9 +244,9 @@ pub struct RawInput {
     pub summary: IngestSummary,
     /// What was detected (column choices, encoding), for stderr.
     pub notes: Vec<String>,
-    /// The `Responses` rows of a file read by the fast path (its `answers` are then empty).
+    /// The respondents of a file read by the large-file path (its `answers` are then empty).
     #[cfg(not(fuzzing))]
-    pub frame: Option<polars::prelude::DataFrame>,
+    pub tally: Option<crate::stats::tally::Tally>,
 }
 
 /// How the reason of an excluded unfinished response starts in rejects.csv.
@@ -263,7 +261,7 @@ impl RawInput {
             summary: IngestSummary::default(),
             notes: Vec::new(),
             #[cfg(not(fuzzing))]
-            frame: None,
+            tally: None,
         }
     }
 

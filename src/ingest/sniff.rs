@@ -204,7 +204,11 @@ impl<'a> LineCounter<'a> {
             .iter()
             .map(|c| c.bytes().filter(|b| *b == b'\n').count() as u64)
             .sum();
-        let terminated = u64::from(self.counted > 0 && self.bytes[self.counted - 1] == b'\n');
+        // A quote left open to the end of the text takes the last line feed into its cell: then the
+        // record has no terminator of its own (RFC 4180 quotes come in pairs, so an odd count is open).
+        let at_end = self.counted == self.bytes.len();
+        let open = at_end && self.bytes.iter().filter(|b| **b == b'"').count() % 2 == 1;
+        let terminated = u64::from(self.counted > 0 && self.bytes[self.counted - 1] == b'\n' && !open);
         end_line.saturating_sub(terminated + inside).max(1)
     }
 
@@ -250,6 +254,19 @@ mod tests {
         assert_eq!(lines.line_at(8), 5);
         assert_eq!(lines.line_at(14), 7);
         assert_eq!(lines.line_at(999), 7);
+    }
+
+    #[test]
+    fn a_quote_open_to_the_end_keeps_its_record_on_its_own_line() {
+        let text = "h,x\n1,a\n2,\"open\n";
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+        let mut lines = LineCounter::new(text);
+        let mut found = Vec::new();
+        let mut records = reader.records();
+        while let Some(Ok(record)) = records.next() {
+            found.push(lines.record_line(records.reader().position().byte(), &record));
+        }
+        assert_eq!(found, vec![2, 3]);
     }
 
     #[test]

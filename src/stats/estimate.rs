@@ -12,6 +12,7 @@ use super::group::Group;
 use super::proportion::{CiMethod, interval};
 use super::rao_scott::{RaoScott, rao_scott};
 use super::survey_ci::{DesignPoint, design_interval};
+use super::tally::Tally;
 use crate::error::Result;
 use crate::ingest::Choice;
 use crate::taxonomy::Taxonomy;
@@ -142,14 +143,17 @@ pub struct Estimation {
 ///
 /// A multiple-choice group is the union (a respondent naming several members counts once), a
 /// single-choice group the sum. Studies in `designs` with weights or design columns are estimated as
-/// R survey does; the others as simple random samples.
+/// R survey does; the others as simple random samples. A study in `tallies` (read by the large-file
+/// path) is estimated from its tally, the others from their rows of `frame`.
 pub fn estimate(
     frame: &DataFrame,
+    tallies: &BTreeMap<String, Tally>,
     choices: &BTreeMap<String, Choice>,
     designs: &BTreeMap<String, DesignSpec>,
     settings: &EstimateSettings,
 ) -> Result<Estimation> {
-    let segments = frame.column("segment").map_err(polars_error)?.null_count() < frame.height();
+    let segments = frame.column("segment").map_err(polars_error)?.null_count() < frame.height()
+        || tallies.values().any(Tally::has_segments);
     let mut out = Estimation::default();
     for (study, choice) in choices {
         let spec = designs.get(study).copied().unwrap_or_default();
@@ -162,7 +166,10 @@ pub fn estimate(
             groups: &settings.groups,
             base_all: settings.base == Base::All,
         };
-        let sums = study_sums(frame, &request)?;
+        let sums = match tallies.get(study.as_str()) {
+            Some(tally) => tally.study_sums(&request)?,
+            None => study_sums(frame, &request)?,
+        };
         let context = Context {
             study,
             choice: *choice,
@@ -219,6 +226,20 @@ impl Context<'_> {
             .filter(|(_, s)| s.respondents > 0.0)
             .map(|(name, s)| {
                 let c = by_stratum.get(name).copied().unwrap_or(CategorySums::default());
+                // Everyone in the stratum named the category: its PSU totals are the weights
+                // themselves. Taken from the weight sums, the share is exactly 1 whatever order
+                // either was added up in (an ulp below 1 would make a Wald interval, a design effect
+                // and the Rao-Scott test's zero cells jump).
+                let c = if c.count == s.respondents {
+                    CategorySums {
+                        y: s.w,
+                        yy: s.ww,
+                        yw: s.ww,
+                        count: c.count,
+                    }
+                } else {
+                    c
+                };
                 let design = sums.design.get(&(domain.wave, name.clone())).copied();
                 let stratum = Stratum {
                     label: stratum_label(name, domain.wave),

@@ -7,6 +7,7 @@ pub mod group;
 pub mod proportion;
 pub mod rao_scott;
 pub mod survey_ci;
+pub mod tally;
 pub mod tests;
 
 pub use design::{DesignSpec, LonelyPsu};

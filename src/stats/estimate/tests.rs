@@ -38,7 +38,7 @@ fn run(frame: &DataFrame, spec: DesignSpec, method: CiMethod) -> Vec<Estimate> {
     };
     let choices = BTreeMap::from([("s".to_string(), Choice::Single)]);
     let designs = BTreeMap::from([("s".to_string(), spec)]);
-    let out = estimate(frame, &choices, &designs, &settings);
+    let out = estimate(frame, &BTreeMap::new(), &choices, &designs, &settings);
     out.map(|o| o.estimates).unwrap_or_default()
 }
 

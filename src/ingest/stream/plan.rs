@@ -1,7 +1,7 @@
-//! What the fast path needs to know before polars reads a file: whether it applies (generic
-//! UTF-8 CSV above the size threshold), its delimiter and header, and which columns to read,
-//! resolved with the careful reader's rules (`--*-col` names, wave/respondent defaults, department
-//! detected from the first 1000 rows).
+//! What the large-file path needs to know before it reads a file: whether it applies (generic
+//! UTF-8 CSV above the size threshold), its delimiter, header and where the data starts, and which
+//! columns to read, resolved with the careful reader's rules (`--*-col` names, wave/respondent
+//! defaults, department detected from the first 1000 rows).
 
 use std::io::Read;
 use std::path::Path;
@@ -32,8 +32,10 @@ pub struct Plan {
     pub fpc: Option<usize>,
     pub segment: Option<usize>,
     pub notes: Vec<String>,
-    /// The file starts with a UTF-8 byte order mark.
-    pub bom: bool,
+    /// Byte offset of the first data record (after the byte order mark and the header).
+    pub data_start: u64,
+    /// The line the data starts on.
+    pub data_line: u64,
 }
 
 impl Plan {
@@ -58,7 +60,7 @@ impl Plan {
         };
         // Comment or blank lines before the header, and a fixed --wave, are the careful reader's.
         let first = text.lines().next().unwrap_or("").trim();
-        if first.is_empty() || first.starts_with('#') || spec.wave.is_some() || sniff::binary_line(text).is_some() {
+        if first.is_empty() || first.starts_with('#') || sniff::binary_line(text).is_some() {
             return Ok(None);
         }
         let delimiter = sniff::delimiter(text);
@@ -68,8 +70,23 @@ impl Plan {
         let Some((raw_headers, sample)) = head_records(text, delimiter, whole) else {
             return Ok(None);
         };
+        // No data in the head: the careful reader says what is wrong (no rows, only blank ones).
+        if sample.iter().all(|row| row.iter().all(String::is_empty)) {
+            return Ok(None);
+        }
         let encoding = if bom { "utf-8 (bom)" } else { "utf-8" };
-        Plan::resolve(spec, taxonomy, raw_headers, &sample, (delimiter, encoding, bom))
+        let Some(header_end) = super::bounds::first_record_end(text.as_bytes(), delimiter) else {
+            return Ok(None);
+        };
+        let data_line = 1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..header_end]).count() as u64;
+        let start = (header_end + if bom { 3 } else { 0 }) as u64;
+        Plan::resolve(
+            spec,
+            taxonomy,
+            raw_headers,
+            &sample,
+            (delimiter, encoding, start, data_line),
+        )
     }
 
     fn resolve(
@@ -77,7 +94,7 @@ impl Plan {
         taxonomy: &Taxonomy,
         raw_headers: Vec<String>,
         sample: &[Vec<String>],
-        (delimiter, encoding, bom): (u8, &'static str, bool),
+        (delimiter, encoding, data_start, data_line): (u8, &'static str, u64, u64),
     ) -> Result<Option<Plan>> {
         let headers: Vec<String> = raw_headers.iter().map(|h| h.trim().to_string()).collect();
         let mut notes = Vec::new();
@@ -92,10 +109,6 @@ impl Plan {
             fpc,
             segment,
         } = Columns::resolve(spec, &headers, taxonomy, &mut notes, cells)?;
-        // Without an id column a respondent is `line-N`: every row would need its exact line.
-        if respondent.is_none() {
-            return Ok(None);
-        }
         Ok(Some(Plan {
             delimiter,
             encoding,
@@ -109,31 +122,9 @@ impl Plan {
             fpc,
             segment,
             notes,
-            bom,
+            data_start,
+            data_line,
         }))
-    }
-
-    /// The columns polars reads, in header order: those named in the plan and the last one,
-    /// whose missing cell marks a possibly short (ragged) or blank row.
-    pub fn projected(&self) -> Vec<usize> {
-        let last = self.raw_headers.len().saturating_sub(1);
-        let mut columns: Vec<usize> = [
-            Some(self.dept),
-            self.wave,
-            self.respondent,
-            self.weight,
-            self.stratum,
-            self.psu,
-            self.fpc,
-            self.segment,
-            Some(last),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        columns.sort_unstable();
-        columns.dedup();
-        columns
     }
 }
 

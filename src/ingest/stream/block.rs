@@ -1,0 +1,471 @@
+//! One block of whole records: the careful reader's row rules applied to each record, and the
+//! accepted respondents added to the block's own tally. Blocks are independent (own names and
+//! codes), so they are read in parallel and merged in file order.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::BuildHasher;
+
+use super::super::generic::{MISSING_SEGMENT, parse_fpc, parse_wave, parse_weight, split_labels};
+use super::super::{InputSpec, sniff};
+use super::plan::Plan;
+use crate::stats::tally::{Key, NO_SEGMENT, SELF_UNIT, Tally};
+use crate::taxonomy::Taxonomy;
+
+/// The hasher of respondent keys: fixed, so a run is reproducible.
+pub type IdHasher = foldhash::fast::FixedState;
+
+/// What every block of one file shares.
+pub struct Context<'a> {
+    pub spec: &'a InputSpec,
+    pub taxonomy: &'a Taxonomy,
+    pub plan: &'a Plan,
+    /// Respondent keys seen more than once in the first pass: their rows wait for `Deferred`.
+    pub suspects: Option<&'a HashSet<u64>>,
+}
+
+/// A block as read from the file: whole records. Lines found in it count from 0 at its first
+/// byte; the merge, which knows the lines of the blocks before it, makes them file lines.
+pub struct Block {
+    pub index: usize,
+    pub bytes: Vec<u8>,
+}
+
+/// Why a block cannot be read here: the file goes to the careful reader.
+#[derive(Debug)]
+pub enum Refusal {
+    /// Not UTF-8, a NUL byte, or quoting the block splitter cannot follow.
+    NotPlain,
+    /// A file-level error of the careful reader (a cell over the size limit) at a line of the block
+    /// (counted from 0; the merge makes it a file line).
+    Fatal { line: u64, reason: String },
+}
+
+/// A row whose respondent key occurred more than once: decided in file order after all blocks.
+#[derive(Debug, Clone)]
+pub struct Deferred {
+    pub line: u64,
+    pub wave: i32,
+    pub respondent: String,
+    pub row: std::result::Result<Accepted, String>,
+}
+
+/// An accepted row, by name.
+#[derive(Debug, Clone)]
+pub struct Accepted {
+    pub segment: Option<String>,
+    pub stratum: Option<String>,
+    pub psu: Option<String>,
+    pub set: Vec<String>,
+    pub unknown: Vec<String>,
+    pub weight: f64,
+    pub fpc: Option<f64>,
+}
+
+/// Respondent ids that are whole numbers rising within each wave of a block: no key repeats in
+/// the block, and blocks whose ranges do not overlap cannot share one either.
+#[derive(Debug, Clone, Default)]
+pub struct Rising {
+    pub holds: bool,
+    /// Smallest and largest id per wave.
+    pub ranges: BTreeMap<i32, (u64, u64)>,
+}
+
+/// Everything one block found.
+#[derive(Debug, Default)]
+pub struct BlockOut {
+    pub tally: Tally,
+    pub rejects: Vec<(u64, String)>,
+    /// Records, blank ones included (empty lines are no records).
+    pub records: u64,
+    pub blank_records: u64,
+    pub accepted: u64,
+    pub no_answer: u64,
+    /// Unknown labels and the first line naming each.
+    pub unknown: BTreeMap<String, u64>,
+    pub hashes: Vec<u64>,
+    pub rising: Rising,
+    pub deferred: Vec<Deferred>,
+    /// Line feeds in the block.
+    pub newlines: u64,
+}
+
+impl BlockOut {
+    /// Makes the block's lines file lines, given the line its first byte is on.
+    pub fn shift_lines(&mut self, first: u64) {
+        self.rejects.iter_mut().for_each(|(line, _)| *line += first);
+        self.unknown.values_mut().for_each(|line| *line += first);
+        self.deferred.iter_mut().for_each(|d| d.line += first);
+    }
+}
+
+/// A department cell resolved: its set code in the block's tally, and labels not in the taxonomy.
+struct Resolved {
+    set: u32,
+    none: bool,
+    unknown: Vec<String>,
+}
+
+/// The last value of a column and its code: sorted files repeat them row after row.
+#[derive(Default)]
+struct Last {
+    valid: bool,
+    text: String,
+    code: u32,
+}
+
+impl Last {
+    fn code(&mut self, cell: &str, names: &mut crate::stats::tally::Names) -> u32 {
+        if !self.valid || self.text != cell {
+            self.text.clear();
+            self.text.push_str(cell);
+            self.code = names.code(cell);
+            self.valid = true;
+        }
+        self.code
+    }
+}
+
+/// The last department cell and what it resolved to.
+#[derive(Default)]
+struct LastLabel {
+    valid: bool,
+    text: String,
+    set: u32,
+    none: bool,
+    unknown: bool,
+}
+
+struct Reader<'a> {
+    ctx: &'a Context<'a>,
+    width: usize,
+    out: BlockOut,
+    labels: HashMap<Box<str>, Resolved, IdHasher>,
+    last_label: LastLabel,
+    strata: Last,
+    units: Last,
+    segments: Last,
+    /// The last id per wave while they rise (a block holds a wave or two).
+    last_id: Vec<(i32, u64)>,
+    hasher: IdHasher,
+}
+
+/// Reads one block.
+pub fn read(ctx: &Context, block: &Block) -> Result<BlockOut, Refusal> {
+    let text = std::str::from_utf8(&block.bytes).map_err(|_| Refusal::NotPlain)?;
+    if memchr::memchr(0, &block.bytes).is_some() {
+        return Err(Refusal::NotPlain);
+    }
+    let mut reader = Reader {
+        ctx,
+        width: ctx.plan.raw_headers.len(),
+        out: BlockOut {
+            rising: Rising {
+                holds: true,
+                ranges: BTreeMap::new(),
+            },
+            ..BlockOut::default()
+        },
+        labels: HashMap::with_hasher(IdHasher::default()),
+        last_label: LastLabel::default(),
+        strata: Last::default(),
+        units: Last::default(),
+        segments: Last::default(),
+        last_id: Vec::new(),
+        hasher: IdHasher::with_seed(0x5eed),
+    };
+    let plain = memchr::memchr(b'"', &block.bytes).is_none() && only_crlf(&block.bytes);
+    reader.out.newlines = if plain {
+        reader.split_lines(text)?
+    } else {
+        reader.csv_records(text)?
+    };
+    if !reader.out.rising.holds {
+        reader.out.rising.ranges.clear();
+    }
+    Ok(reader.out)
+}
+
+/// `str::trim`, without its character walk when the ends are plain ASCII (nearly every cell).
+fn trim(cell: &str) -> &str {
+    let plain = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii() && !(*b as char).is_whitespace());
+    let bytes = cell.as_bytes();
+    if plain(bytes.first()) && plain(bytes.last()) {
+        cell
+    } else {
+        cell.trim()
+    }
+}
+
+/// Every carriage return ends a CRLF line break (a lone one ends a record for csv).
+fn only_crlf(bytes: &[u8]) -> bool {
+    memchr::memchr_iter(b'\r', bytes).all(|i| bytes.get(i + 1) == Some(&b'\n'))
+}
+
+impl Reader<'_> {
+    /// Records of a block without quotes: one per non-empty line, fields split at the delimiter,
+    /// in one pass over the bytes (rows are short: a per-field search costs more than it saves).
+    fn split_lines(&mut self, text: &str) -> Result<u64, Refusal> {
+        let delimiter = self.ctx.plan.delimiter;
+        let bytes = text.as_bytes();
+        let mut cells: Vec<&str> = Vec::with_capacity(self.width);
+        let (mut line, mut line_start, mut field_start) = (0, 0, 0);
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == delimiter {
+                cells.push(&text[field_start..i]);
+                field_start = i + 1;
+            } else if b == b'\n' {
+                let end = if i > field_start && bytes[i - 1] == b'\r' {
+                    i - 1
+                } else {
+                    i
+                };
+                if end > line_start {
+                    cells.push(&text[field_start..end]);
+                    self.record(line, &cells)?;
+                }
+                cells.clear();
+                line += 1;
+                (line_start, field_start) = (i + 1, i + 1);
+            }
+        }
+        if bytes.len() > line_start {
+            cells.push(&text[field_start..]);
+            self.record(line, &cells)?;
+        }
+        Ok(line)
+    }
+
+    /// Records of a block with quotes (or lone carriage returns), parsed by csv as the careful reader does.
+    fn csv_records(&mut self, text: &str) -> Result<u64, Refusal> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(self.ctx.plan.delimiter)
+            .from_reader(text.as_bytes());
+        let mut lines = sniff::LineCounter::new(text);
+        let mut record = csv::StringRecord::new();
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(_) => return Err(Refusal::NotPlain),
+            }
+            let line = lines.record_line(reader.position().byte(), &record) - 1;
+            let cells: Vec<&str> = record.iter().collect();
+            self.record(line, &cells)?;
+        }
+        Ok(memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64)
+    }
+
+    /// One record, by the careful reader's rules in its order: cell sizes (an error), blank row,
+    /// ragged row, wave, respondent, duplicate, weight, design cells; then the labels.
+    fn record(&mut self, line: u64, cells: &[&str]) -> Result<(), Refusal> {
+        self.out.records += 1;
+        if let Some(column) = cells.iter().position(|c| c.len() > sniff::MAX_CELL_BYTES) {
+            return Err(Refusal::Fatal {
+                line,
+                reason: format!(
+                    "column {}: a cell of {} bytes is larger than the {} byte limit (an unclosed quote?)",
+                    column + 1,
+                    cells[column].len(),
+                    sniff::MAX_CELL_BYTES
+                ),
+            });
+        }
+        if cells.iter().all(|c| trim(c).is_empty()) {
+            self.out.blank_records += 1;
+            self.out
+                .rejects
+                .push((line, "empty row (every cell is blank)".to_string()));
+            return Ok(());
+        }
+        if cells.len() != self.width {
+            let reason = format!("ragged row: {} fields where the header has {}", cells.len(), self.width);
+            self.out.rejects.push((line, reason));
+            return Ok(());
+        }
+        if let Err(reason) = self.row(line, cells) {
+            self.out.rejects.push((line, reason));
+        }
+        Ok(())
+    }
+
+    fn row(&mut self, line: u64, cells: &[&str]) -> Result<(), String> {
+        let plan = self.ctx.plan;
+        let cell = |i: Option<usize>| i.and_then(|i| cells.get(i)).map_or("", |c| trim(c));
+        let wave = match (plan.wave, self.ctx.spec.wave) {
+            (Some(_), _) => parse_wave(cell(plan.wave))?,
+            (None, Some(w)) => w,
+            (None, None) => return Err("no wave".to_string()),
+        };
+        let respondent = cell(plan.respondent);
+        if plan.respondent.is_some() {
+            if respondent.is_empty() {
+                return Err("empty respondent id".to_string());
+            }
+            let hash = self.hasher.hash_one((wave, respondent));
+            self.rise(wave, respondent);
+            self.out.hashes.push(hash);
+            if self.ctx.suspects.is_some_and(|s| s.contains(&hash)) {
+                let row = self.accepted(cells);
+                self.out.deferred.push(Deferred {
+                    line,
+                    wave,
+                    respondent: respondent.to_string(),
+                    row,
+                });
+                return Ok(());
+            }
+        }
+        let weight = match plan.weight {
+            Some(_) => parse_weight(cell(plan.weight))?,
+            None => 1.0,
+        };
+        let nonempty = |i: Option<usize>, what: &str| match i {
+            Some(_) if cell(i).is_empty() => Err(format!("empty {what}")),
+            _ => Ok(()),
+        };
+        nonempty(plan.stratum, "stratum")?;
+        nonempty(plan.psu, "psu")?;
+        let fpc = plan.fpc.map(|_| parse_fpc(cell(plan.fpc))).transpose()?;
+        let tally = &mut self.out.tally;
+        let stratum = self.strata.code(cell(plan.stratum), &mut tally.strata);
+        let unit = match plan.psu {
+            Some(_) => self.units.code(cell(plan.psu), &mut tally.units),
+            None => SELF_UNIT,
+        };
+        let segment = match plan.segment {
+            Some(_) => {
+                let text = match cell(plan.segment) {
+                    "" => MISSING_SEGMENT,
+                    text => text,
+                };
+                self.segments.code(text, &mut tally.segments)
+            }
+            None => NO_SEGMENT,
+        };
+        let (set, none) = self.labels(line, cells.get(plan.dept).copied().unwrap_or(""));
+        self.out.accepted += 1;
+        self.out.no_answer += u64::from(none);
+        let key = Key {
+            wave,
+            segment,
+            stratum,
+            unit,
+            set,
+        };
+        self.out.tally.add(key, weight, fpc);
+        Ok(())
+    }
+
+    /// Keeps `Rising` up to date with one more id.
+    fn rise(&mut self, wave: i32, respondent: &str) {
+        if !self.out.rising.holds {
+            return;
+        }
+        let number = (respondent.len() <= 19 && respondent.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| respondent.parse::<u64>().ok())
+            .flatten();
+        let Some(number) = number else {
+            self.out.rising.holds = false;
+            return;
+        };
+        match self.last_id.iter_mut().find(|(w, _)| *w == wave) {
+            Some((_, last)) if *last >= number => self.out.rising.holds = false,
+            Some((_, last)) => {
+                *last = number;
+                if let Some(range) = self.out.rising.ranges.get_mut(&wave) {
+                    range.1 = number;
+                }
+            }
+            None => {
+                self.last_id.push((wave, number));
+                self.out.rising.ranges.insert(wave, (number, number));
+            }
+        }
+    }
+
+    /// The department cell's set code, and whether it is no answer; unknown labels are noted with the line.
+    fn labels(&mut self, line: u64, cell: &str) -> (u32, bool) {
+        let last = &self.last_label;
+        if !(last.valid && last.text == cell) {
+            if !self.labels.contains_key(cell) {
+                let (set, unknown) = resolve(cell, self.ctx.spec, self.ctx.taxonomy);
+                let refs: Vec<&str> = set.iter().map(String::as_str).collect();
+                let resolved = Resolved {
+                    set: self.out.tally.set_code(&refs),
+                    none: set.is_empty() && unknown.is_empty(),
+                    unknown,
+                };
+                self.labels.insert(cell.into(), resolved);
+            }
+            let resolved = &self.labels[cell];
+            self.last_label = LastLabel {
+                valid: true,
+                text: cell.to_string(),
+                set: resolved.set,
+                none: resolved.none,
+                unknown: !resolved.unknown.is_empty(),
+            };
+        }
+        if self.last_label.unknown {
+            self.note_unknown(line, cell);
+        }
+        (self.last_label.set, self.last_label.none)
+    }
+
+    fn note_unknown(&mut self, line: u64, cell: &str) {
+        for label in &self.labels[cell].unknown {
+            if !self.out.unknown.contains_key(label) {
+                self.out.unknown.insert(label.clone(), line);
+            }
+        }
+    }
+
+    /// The rest of a deferred row's checks, and its values by name.
+    fn accepted(&self, cells: &[&str]) -> Result<Accepted, String> {
+        let plan = self.ctx.plan;
+        let cell = |i: Option<usize>| i.and_then(|i| cells.get(i)).map_or("", |c| trim(c));
+        let weight = match plan.weight {
+            Some(_) => parse_weight(cell(plan.weight))?,
+            None => 1.0,
+        };
+        let text = |i: Option<usize>, what: &str| match i {
+            Some(_) if cell(i).is_empty() => Err(format!("empty {what}")),
+            Some(_) => Ok(Some(cell(i).to_string())),
+            None => Ok(None),
+        };
+        let (stratum, psu) = (text(plan.stratum, "stratum")?, text(plan.psu, "psu")?);
+        let segment = plan.segment.map(|_| match cell(plan.segment) {
+            "" => MISSING_SEGMENT.to_string(),
+            text => text.to_string(),
+        });
+        let fpc = plan.fpc.map(|_| parse_fpc(cell(plan.fpc))).transpose()?;
+        let (set, unknown) = resolve(cell(Some(plan.dept)), self.ctx.spec, self.ctx.taxonomy);
+        Ok(Accepted {
+            segment,
+            stratum,
+            psu,
+            set,
+            unknown,
+            weight,
+            fpc,
+        })
+    }
+}
+
+/// Splits and resolves one department cell as `generic::split_labels` and `responses::build` do:
+/// the categories named (sorted, each once) and the labels not in the taxonomy.
+pub fn resolve(cell: &str, spec: &InputSpec, taxonomy: &Taxonomy) -> (Vec<String>, Vec<String>) {
+    let mut named = std::collections::BTreeSet::new();
+    let mut unknown = Vec::new();
+    for label in split_labels(cell.trim(), spec) {
+        match taxonomy.resolve(&label) {
+            Some(id) => {
+                named.insert(id.to_string());
+            }
+            None => unknown.push(label),
+        }
+    }
+    (named.into_iter().collect(), unknown)
+}
