@@ -329,7 +329,10 @@ impl Reader<'_> {
         nonempty(plan.psu, "psu")?;
         let fpc = plan.fpc.map(|_| parse_fpc(cell(plan.fpc))).transpose()?;
         let tally = &mut self.out.tally;
-        let stratum = self.strata.code(cell(plan.stratum), &mut tally.strata);
+        let stratum = match plan.stratum {
+            Some(_) => self.strata.code(cell(plan.stratum), &mut tally.strata),
+            None => self.strata.code("", &mut tally.strata),
+        };
         let unit = match plan.psu {
             Some(_) => self.units.code(cell(plan.psu), &mut tally.units),
             None => SELF_UNIT,
