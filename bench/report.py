@@ -16,7 +16,7 @@ import os
 import sys
 
 MARKER = "<!-- end of generated part -->"
-TOOLS = ["deptshare-design", "deptshare-unweighted", "polars", "r-survey"]
+TOOLS = ["deptshare-design", "deptshare-unweighted", "deptshare-stream", "polars", "r-survey"]
 TARGET_SPEED = 1.0  # deptshare design / polars at the largest size
 TARGET_R = 30.0  # R survey / deptshare design at the R size
 TARGET_MEMORY = 1.5  # deptshare peak RSS / CSV size at the largest size
@@ -172,14 +172,16 @@ def sci(x):
 
 def scaling_table(run):
     lines = [
-        "| rows | CSV | deptshare design | deptshare unweighted | polars (point shares) | design / polars | design / unweighted | design peak / CSV | max share diff vs polars |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| rows | CSV | deptshare design | deptshare unweighted | design, large-file path at any size | polars (point shares) | design / polars | design / unweighted | design peak / CSV | max share diff vs polars |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for rows in run.sizes:
-        d, u, p = (run.cell(t, rows) for t in ("deptshare-design", "deptshare-unweighted", "polars"))
+        d, u, s, p = (
+            run.cell(t, rows) for t in ("deptshare-design", "deptshare-unweighted", "deptshare-stream", "polars")
+        )
         size = run.csv_bytes(rows)
         lines.append(
-            f"| {rows:,} | {fmt_size(size)} | {timing(d)} | {timing(u)} | {timing(p)} "
+            f"| {rows:,} | {fmt_size(size)} | {timing(d)} | {timing(u)} | {timing(s)} | {timing(p)} "
             f"| {fmt_ratio(ratio(d['seconds'], p['seconds']))} | {fmt_ratio(ratio(d['seconds'], u['seconds']))} "
             f"| {fmt_ratio(ratio(d['peak_kb'] * 1024 if d['peak_kb'] else None, size))} | {sci(run.agreement(rows))} |"
         )
@@ -232,6 +234,10 @@ def document(run):
         "- deptshare design: `deptshare shares FILE --wave-col wave --dept-col department --weight-col weight "
         "--strata-col stratum --psu-col psu --format json` (shares, Taylor SEs, logit intervals, deff, groups).",
         "- deptshare unweighted: `deptshare shares FILE --wave-col wave --dept-col department --format json`.",
+        "- Files from 16 MiB are read by the large-file path (`src/ingest/stream`: blocks read in parallel into "
+        "weight sums), smaller ones by the careful reader (every answer kept, for the check of respondents "
+        "repeated across files); \"large-file path at any size\" is the design run with "
+        "`DEPTSHARE_FAST_PATH_MIN_BYTES=0`.",
         "- polars: `bench/polars_shares.py` (lazy scan of 3 columns, label lookup, weighted point shares "
         "per wave; no SEs).",
         "- R survey: `bench/r_survey.R` (`read.csv`, then `svyby(~dept, ~wave, subset(design, answered), "

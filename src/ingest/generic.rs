@@ -262,9 +262,17 @@ pub(super) fn parse_wave(text: &str) -> std::result::Result<i32, String> {
         .map_err(|_| format!("wave `{text}` is not a whole number"))
 }
 
-/// A usable survey weight: finite and above zero (a decimal comma is accepted).
+/// Weights above this are refused: squared and summed over millions of respondents they would
+/// overflow to infinity and turn every standard error into NaN. No survey weights a respondent as
+/// 1e100 people.
+pub const MAX_WEIGHT: f64 = 1e100;
+
+/// A usable survey weight: finite, above zero and at most `MAX_WEIGHT` (a decimal comma is accepted).
 pub(super) fn parse_weight(text: &str) -> std::result::Result<f64, String> {
     match parse_decimal(text) {
+        Some(w) if w.is_finite() && w > MAX_WEIGHT => {
+            Err(format!("weight `{}` is larger than {MAX_WEIGHT:e}", text.trim()))
+        }
         Some(w) if w.is_finite() && w > 0.0 => Ok(w),
         Some(w) => Err(format!("weight `{w}` is not above zero")),
         None if text.is_empty() => Err("missing weight".to_string()),
@@ -350,4 +358,20 @@ fn best_department_column<'a, I: Iterator<Item = &'a str>>(
         }
     }
     best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absurd_weights_are_refused_not_overflowed() {
+        assert_eq!(parse_weight("1e100"), Ok(1e100));
+        assert_eq!(
+            parse_weight("1e300"),
+            Err("weight `1e300` is larger than 1e100".to_string())
+        );
+        assert_eq!(parse_weight("0"), Err("weight `0` is not above zero".to_string()));
+        assert!(parse_weight("inf").is_err());
+    }
 }
