@@ -247,6 +247,10 @@ pub struct RawInput {
     /// The respondents of a file read by the large-file path (its `answers` are then empty).
     #[cfg(not(fuzzing))]
     pub tally: Option<crate::stats::tally::Tally>,
+    /// With `tally`: a hash of every row's respondent key (`stream::key_hash`), for the check of
+    /// respondents repeated across files, and those of the rows rejected after it was taken.
+    pub key_hashes: Vec<u64>,
+    pub rejected_key_hashes: Vec<u64>,
 }
 
 /// How the reason of an excluded unfinished response starts in rejects.csv.
@@ -262,6 +266,8 @@ impl RawInput {
             notes: Vec::new(),
             #[cfg(not(fuzzing))]
             tally: None,
+            key_hashes: Vec::new(),
+            rejected_key_hashes: Vec::new(),
         }
     }
 

@@ -92,9 +92,9 @@ pub struct Tally {
     pub segments: Names,
     /// Category sets by code, each sorted; a set's name is its ids joined by `\u{1f}`.
     pub sets: Names,
-    /// Slots by (wave, segment, stratum, unit); a slot holds a cell per set code.
+    /// Slots by (wave, segment, stratum, unit); a slot holds a cell per set named there.
     index: HashMap<Place, usize, Fast>,
-    slots: Vec<(Place, Vec<Cell>)>,
+    slots: Vec<(Place, Vec<(u32, Cell)>)>,
     /// Smallest and largest fpc per wave and stratum.
     fpc: HashMap<(i32, u32), (f64, f64), Fast>,
     /// The last place added to and its slot: consecutive rows mostly share their PSU.
@@ -139,24 +139,28 @@ impl Tally {
                 slot
             }
         };
+        // A PSU's respondents name a few sets of many: a short list, searched, not indexed.
         let cells = &mut self.slots[slot].1;
-        let set = key.set as usize;
-        if cells.len() <= set {
-            cells.resize(set + 1, Cell::default());
-        }
-        &mut cells[set]
+        let at = match cells.iter().position(|(set, _)| *set == key.set) {
+            Some(at) => at,
+            None => {
+                cells.push((key.set, Cell::default()));
+                cells.len() - 1
+            }
+        };
+        &mut cells[at].1
     }
 
-    /// Every cell with respondents, in the order their places were first seen.
+    /// Every cell, in the order their places were first seen.
     fn cells(&self) -> impl Iterator<Item = (Key, Cell)> + '_ {
         self.slots.iter().flat_map(|((wave, segment, stratum, unit), cells)| {
-            cells.iter().enumerate().filter(|(_, c)| c.n > 0).map(|(set, cell)| {
+            cells.iter().map(|(set, cell)| {
                 let key = Key {
                     wave: *wave,
                     segment: *segment,
                     stratum: *stratum,
                     unit: *unit,
-                    set: set as u32,
+                    set: *set,
                 };
                 (key, *cell)
             })
@@ -299,9 +303,14 @@ impl Tally {
     /// PSUs per wave and stratum over every respondent (answered or not, in a segment or not) and
     /// the fpc turned into a population of PSUs, as `domains::full_design`.
     fn full_design(&self) -> Result<BTreeMap<(i32, String), StratumDesign>> {
-        let mut units: BTreeMap<(i32, u32), (BTreeSet<u32>, u64)> = BTreeMap::new();
+        // In order of first appearance, as the frame's group-by: an error names the first bad stratum.
+        let mut order: Vec<(i32, u32)> = Vec::new();
+        let mut units: HashMap<(i32, u32), (BTreeSet<u32>, u64), Fast> = HashMap::default();
         for (key, cell) in self.cells() {
-            let entry = units.entry((key.wave, key.stratum)).or_default();
+            let entry = units.entry((key.wave, key.stratum)).or_insert_with(|| {
+                order.push((key.wave, key.stratum));
+                Default::default()
+            });
             if key.unit == SELF_UNIT {
                 entry.1 += cell.n;
             } else {
@@ -310,7 +319,8 @@ impl Tally {
         }
         let fractions = self.fpc.values().all(|(_, high)| *high <= 1.0);
         let mut design = BTreeMap::new();
-        for ((wave, stratum), (named, own)) in units {
+        for (wave, stratum) in order {
+            let (named, own) = units.remove(&(wave, stratum)).unwrap_or_default();
             let name = self.strata.name(stratum).to_string();
             let psus = (named.len() as u64 + own) as f64;
             let population = match self.fpc.get(&(wave, stratum)) {

@@ -14,6 +14,9 @@ use crate::taxonomy::Taxonomy;
 /// The hasher of respondent keys: fixed, so a run is reproducible.
 pub type IdHasher = foldhash::fast::FixedState;
 
+/// The seed of respondent key hashes (`super::key_hash`).
+pub const ID_SEED: u64 = 0x5eed;
+
 /// What every block of one file shares.
 pub struct Context<'a> {
     pub spec: &'a InputSpec,
@@ -83,6 +86,8 @@ pub struct BlockOut {
     /// Unknown labels and the first line naming each.
     pub unknown: BTreeMap<String, u64>,
     pub hashes: Vec<u64>,
+    /// Hashes of rows rejected after their key was taken: not respondents of the file.
+    pub rejected_hashes: Vec<u64>,
     pub rising: Rising,
     pub deferred: Vec<Deferred>,
     /// Line feeds in the block.
@@ -152,7 +157,11 @@ struct Reader<'a> {
 /// Reads one block.
 pub fn read(ctx: &Context, block: &Block) -> Result<BlockOut, Refusal> {
     let text = std::str::from_utf8(&block.bytes).map_err(|_| Refusal::NotPlain)?;
-    if memchr::memchr(0, &block.bytes).is_some() {
+    // A NUL byte (binary data), a carriage return that is not part of CRLF (csv ends a record
+    // there, the careful reader's line numbers do not) or a byte order mark opening the block
+    // (csv would drop it, the careful reader keeps it in the cell): the careful reader decides.
+    let bytes = &block.bytes;
+    if memchr::memchr(0, bytes).is_some() || !only_crlf(bytes) || bytes.starts_with(b"\xEF\xBB\xBF") {
         return Err(Refusal::NotPlain);
     }
     let mut reader = Reader {
@@ -171,9 +180,9 @@ pub fn read(ctx: &Context, block: &Block) -> Result<BlockOut, Refusal> {
         units: Last::default(),
         segments: Last::default(),
         last_id: Vec::new(),
-        hasher: IdHasher::with_seed(0x5eed),
+        hasher: IdHasher::with_seed(ID_SEED),
     };
-    let plain = memchr::memchr(b'"', &block.bytes).is_none() && only_crlf(&block.bytes);
+    let plain = memchr::memchr(b'"', &block.bytes).is_none();
     reader.out.newlines = if plain {
         reader.split_lines(text)?
     } else {
@@ -197,7 +206,7 @@ fn trim(cell: &str) -> &str {
 }
 
 /// Every carriage return ends a CRLF line break (a lone one ends a record for csv).
-fn only_crlf(bytes: &[u8]) -> bool {
+pub fn only_crlf(bytes: &[u8]) -> bool {
     memchr::memchr_iter(b'\r', bytes).all(|i| bytes.get(i + 1) == Some(&b'\n'))
 }
 
@@ -235,7 +244,7 @@ impl Reader<'_> {
         Ok(line)
     }
 
-    /// Records of a block with quotes (or lone carriage returns), parsed by csv as the careful reader does.
+    /// Records of a block with quotes, parsed by csv as the careful reader does.
     fn csv_records(&mut self, text: &str) -> Result<u64, Refusal> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -284,8 +293,12 @@ impl Reader<'_> {
             self.out.rejects.push((line, reason));
             return Ok(());
         }
+        let taken = self.out.hashes.len();
         if let Err(reason) = self.row(line, cells) {
             self.out.rejects.push((line, reason));
+            if self.out.hashes.len() > taken {
+                self.out.rejected_hashes.extend(self.out.hashes.last().copied());
+            }
         }
         Ok(())
     }

@@ -24,6 +24,13 @@ use plan::Plan;
 
 pub use block::resolve;
 
+/// The hash of a respondent key (wave and trimmed id) that the large-file path keeps per row, so
+/// that ids repeated across files can be found without keeping the ids.
+pub fn key_hash(wave: i32, respondent: &str) -> u64 {
+    use std::hash::BuildHasher;
+    block::IdHasher::with_seed(block::ID_SEED).hash_one((wave, respondent))
+}
+
 /// Environment variable setting the smallest file (in bytes) read by this path; `never` turns it off.
 /// Read only here; tests set it to 0 to force the path on small fixtures.
 pub const MIN_BYTES_VAR: &str = "DEPTSHARE_FAST_PATH_MIN_BYTES";
@@ -84,7 +91,7 @@ pub fn read_with(
     let Some(mut total) = pass(&ctx, block_bytes)? else {
         return Ok(None);
     };
-    if let Some(suspects) = total.repeated_keys() {
+    if let Some(suspects) = total.repeated_keys()? {
         // A respondent key repeats (or two keys share a hash): read again, deciding those rows in
         // file order as the careful reader does. Rare, so the second pass is not optimised.
         ctx.suspects = Some(&suspects);
@@ -92,7 +99,7 @@ pub fn read_with(
             return Ok(None);
         };
         total = again;
-        total.decide_deferred(spec);
+        total.decide_deferred();
     }
     total.finish(spec, taxonomy, &plan).map(Some)
 }
@@ -127,8 +134,12 @@ fn pass(ctx: &Context, block_bytes: usize) -> Result<Option<Total>> {
                     let Ok(mut m) = merged.lock() else { break };
                     match out {
                         Ok(out) => m.add(block.index, out),
+                        // An error is final only once the whole file is known to be read here:
+                        // a later block may still send the file to the careful reader.
                         Err(refusal) => {
-                            stop.store(true, Ordering::Relaxed);
+                            if matches!(refusal, Refusal::NotPlain) {
+                                stop.store(true, Ordering::Relaxed);
+                            }
                             m.refuse(block.index, refusal);
                         }
                     }
@@ -166,8 +177,6 @@ struct Source {
     done: bool,
     /// Buffers of blocks already read, for the next blocks (no fresh pages per block).
     spare: Vec<Vec<u8>>,
-    /// The longest record without a cell over `sniff::MAX_CELL_BYTES`.
-    longest: usize,
 }
 
 impl Source {
@@ -187,7 +196,6 @@ impl Source {
             size,
             done: false,
             spare: Vec::new(),
-            longest: (plan.raw_headers.len() + 1) * (super::sniff::MAX_CELL_BYTES + 3),
         })
     }
 
@@ -218,17 +226,10 @@ impl Source {
                 bounds::last_record_end(&bytes, self.delimiter).map_err(|_| Refusal::NotPlain)?
             };
             // A record longer than a block: read on, twice as much each time (each read rescans
-            // the buffer). A record too long to be within the cell limit is handed out as it is:
-            // its block reports the oversized cell at the record's line.
+            // the buffer). One longer than the careful reader's whole-file limit is its problem.
             if end == 0 && !self.done {
-                if bytes.len() > self.longest {
-                    self.carry.clear();
-                    let block = Block {
-                        index: self.index,
-                        bytes,
-                    };
-                    self.index += 1;
-                    return Ok(Some(block));
+                if bytes.len() > super::sniff::MAX_FILE_BYTES {
+                    return Err(Refusal::NotPlain);
                 }
                 size = size.saturating_mul(2);
                 continue;
@@ -301,6 +302,7 @@ struct Total {
     unknown: BTreeMap<String, u64>,
     /// Respondent key hashes by their top byte: 256 short runs sort faster than one long one, and in parallel.
     hashes: Vec<Vec<u64>>,
+    rejected_hashes: Vec<u64>,
     /// Every block's ids rose within each wave; the ranges per wave of each block.
     rising: bool,
     ranges: BTreeMap<i32, Vec<(u64, u64)>>,
@@ -336,24 +338,25 @@ impl Total {
         for hash in out.hashes {
             self.hashes[(hash >> 56) as usize].push(hash);
         }
+        self.rejected_hashes.extend(out.rejected_hashes);
         self.deferred.extend(out.deferred);
     }
 
     /// Respondent key hashes seen more than once, or `None` when every key is distinct. Rising
     /// ids whose blocks do not overlap need no search.
-    fn repeated_keys(&mut self) -> Option<HashSet<u64>> {
+    fn repeated_keys(&mut self) -> Result<Option<HashSet<u64>>> {
         let disjoint = self.rising
             && self.ranges.values_mut().all(|ranges| {
                 ranges.sort_unstable();
                 ranges.windows(2).all(|w| w[0].1 < w[1].0)
             });
-        let mut buckets = std::mem::take(&mut self.hashes);
         if disjoint {
-            return None;
+            return Ok(None);
         }
+        let buckets = &mut self.hashes;
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
         let share = buckets.len().div_ceil(threads).max(1);
-        let repeated: HashSet<u64> = std::thread::scope(|scope| {
+        let repeated = std::thread::scope(|scope| {
             let workers: Vec<_> = buckets
                 .chunks_mut(share)
                 .map(|part| {
@@ -367,25 +370,39 @@ impl Total {
                     })
                 })
                 .collect();
-            workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
-        });
-        (!repeated.is_empty()).then_some(repeated)
+            // A worker that panicked (it only sorts) fails the run: a repeat must not go unseen.
+            let mut repeated = HashSet::new();
+            for worker in workers {
+                repeated.extend(
+                    worker
+                        .join()
+                        .map_err(|_| Error::Invalid("the duplicate check failed".into()))?,
+                );
+            }
+            Ok::<_, Error>(repeated)
+        })?;
+        Ok((!repeated.is_empty()).then_some(repeated))
     }
 
     /// The rows whose keys repeat, in file order: the first of each key counts, later ones are
     /// duplicates (as the careful reader decides; a first row rejected for its weight still takes the id).
-    fn decide_deferred(&mut self, spec: &InputSpec) {
+    fn decide_deferred(&mut self) {
         let mut deferred = std::mem::take(&mut self.deferred);
         deferred.sort_by_key(|d| d.line);
         let mut seen = BTreeSet::new();
         for row in deferred {
+            let hash = key_hash(row.wave, &row.respondent);
             if !seen.insert((row.wave, row.respondent.clone())) {
                 let reason = format!("duplicate respondent `{}` in wave {}", row.respondent, row.wave);
                 self.rejects.push((row.line, reason));
+                self.rejected_hashes.push(hash);
                 continue;
             }
             match row.row {
-                Err(reason) => self.rejects.push((row.line, reason)),
+                Err(reason) => {
+                    self.rejects.push((row.line, reason));
+                    self.rejected_hashes.push(hash);
+                }
                 Ok(a) => {
                     self.accepted += 1;
                     self.no_answer += u64::from(a.set.is_empty() && a.unknown.is_empty());
@@ -406,7 +423,6 @@ impl Total {
                 }
             }
         }
-        let _ = spec;
     }
 
     fn finish(mut self, spec: &InputSpec, taxonomy: &Taxonomy, plan: &Plan) -> Result<RawInput> {
@@ -444,6 +460,13 @@ impl Total {
             return Err(crate::responses::unknown_label(spec, taxonomy, label, *line, rest));
         }
         input.tally = Some(self.tally);
+        // Sized up front and filled as the buckets are freed, so the hashes are not held twice.
+        let mut keys = Vec::with_capacity(self.hashes.iter().map(Vec::len).sum());
+        for bucket in self.hashes {
+            keys.extend(bucket);
+        }
+        input.key_hashes = keys;
+        input.rejected_key_hashes = self.rejected_hashes;
         Ok(input)
     }
 }

@@ -58,9 +58,17 @@ impl Plan {
         let Some(text) = utf8_head(&head[if bom { 3 } else { 0 }..], whole) else {
             return Ok(None);
         };
-        // Comment or blank lines before the header, and a fixed --wave, are the careful reader's.
+        // Comment or blank lines before the header, a second byte order mark, and carriage returns
+        // that are not part of CRLF (csv ends records there) are the careful reader's.
         let first = text.lines().next().unwrap_or("").trim();
-        if first.is_empty() || first.starts_with('#') || sniff::binary_line(text).is_some() {
+        // (A head cut between a CR and its LF ends in a CR that is not odd.)
+        let cut = if whole {
+            text
+        } else {
+            text.strip_suffix('\r').unwrap_or(text)
+        };
+        let odd = text.starts_with('\u{feff}') || !super::block::only_crlf(cut.as_bytes());
+        if first.is_empty() || first.starts_with('#') || odd || sniff::binary_line(text).is_some() {
             return Ok(None);
         }
         let delimiter = sniff::delimiter(text);
