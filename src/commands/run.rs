@@ -10,7 +10,7 @@ use crate::config::Study;
 use crate::figures::study_charts;
 use crate::pipeline::{self, Analysis};
 use crate::report::doc::ReportInput;
-use crate::report::{OutputFile, csv, json, manifest, markdown, report_files, write_atomic};
+use crate::report::{OutputFile, csv, json, manifest, markdown, parquet, report_files, write_atomic};
 use crate::reproduce::{self, Check};
 use crate::stats::EstimateSettings;
 
@@ -81,6 +81,10 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
         json::results(analysis, Some(&study.raw.title), true)?,
     ));
     files.push(OutputFile::new("estimates.csv", csv::estimates(&analysis.estimates)?));
+    files.push(OutputFile::new(
+        "estimates.parquet",
+        parquet::estimates(&analysis.estimates)?,
+    ));
     files.push(OutputFile::new(
         "comparisons.csv",
         csv::comparisons(&analysis.trend.comparisons)?,

@@ -61,7 +61,7 @@ pub fn estimates(rows: &[Estimate]) -> Result<String> {
                 e.wave.to_string(),
                 opt(e.segment.clone()),
                 e.category.clone(),
-                format!("{:?}", e.kind).to_lowercase(),
+                e.kind.as_str().to_string(),
                 e.choice.as_str().to_string(),
                 opt(e.n),
                 opt(e.count),
@@ -105,7 +105,7 @@ pub fn comparisons(rows: &[Comparison]) -> Result<String> {
             vec![
                 c.study.clone(),
                 c.category.clone(),
-                format!("{:?}", c.kind).to_lowercase(),
+                c.kind.as_str().to_string(),
                 c.from_wave.to_string(),
                 c.to_wave.to_string(),
                 c.from_share.to_string(),
@@ -140,7 +140,7 @@ pub fn tests(rows: &[TestRecord]) -> Result<String> {
             vec![
                 t.study.clone(),
                 t.category.clone(),
-                format!("{:?}", t.kind).to_lowercase(),
+                t.kind.as_str().to_string(),
                 t.name.clone(),
                 t.statistic.to_string(),
                 opt(t.df),

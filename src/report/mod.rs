@@ -6,6 +6,7 @@ pub mod html;
 pub mod json;
 pub mod manifest;
 pub mod markdown;
+pub mod parquet;
 pub mod table;
 
 use std::path::{Path, PathBuf};

@@ -26,6 +26,16 @@ pub enum Kind {
     Group,
 }
 
+impl Kind {
+    /// The spelling every output uses (`department`, `group`), as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Department => "department",
+            Kind::Group => "group",
+        }
+    }
+}
+
 /// How to estimate.
 #[derive(Debug, Clone)]
 pub struct EstimateSettings {

@@ -11,6 +11,7 @@ mod fast;
 mod formats;
 mod groups;
 mod notebooks;
+mod parquet;
 mod report;
 mod skeleton;
 
