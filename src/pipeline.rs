@@ -135,7 +135,7 @@ fn check_repeats_beside_streamed(inputs: &mut [RawInput]) -> Result<()> {
 /// The respondent key hashes of a file, sorted and each once (taken from a streamed input).
 fn sorted_keys(input: &mut RawInput) -> Vec<u64> {
     let mut keys: Vec<u64> = if input.tally.is_some() {
-        let keys = std::mem::take(&mut input.key_hashes);
+        let keys = std::mem::take(&mut input.key_hashes).into_iter().flatten().collect();
         return without(keys, std::mem::take(&mut input.rejected_key_hashes));
     } else {
         input

@@ -249,7 +249,7 @@ pub struct RawInput {
     pub tally: Option<crate::stats::tally::Tally>,
     /// With `tally`: a hash of every row's respondent key (`stream::key_hash`), for the check of
     /// respondents repeated across files, and those of the rows rejected after it was taken.
-    pub key_hashes: Vec<u64>,
+    pub key_hashes: Vec<Vec<u64>>,
     pub rejected_key_hashes: Vec<u64>,
 }
 

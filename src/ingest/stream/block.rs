@@ -161,7 +161,10 @@ pub fn read(ctx: &Context, block: &Block) -> Result<BlockOut, Refusal> {
     // there, the careful reader's line numbers do not) or a byte order mark opening the block
     // (csv would drop it, the careful reader keeps it in the cell): the careful reader decides.
     let bytes = &block.bytes;
-    if memchr::memchr(0, bytes).is_some() || !only_crlf(bytes) || bytes.starts_with(b"\xEF\xBB\xBF") {
+    // One pass finds all three in a plain file: none of them.
+    let plain = memchr::memchr3(0, b'\r', b'"', bytes).is_none();
+    let odd = !plain && (memchr::memchr(0, bytes).is_some() || !only_crlf(bytes));
+    if odd || bytes.starts_with(b"\xEF\xBB\xBF") {
         return Err(Refusal::NotPlain);
     }
     let mut reader = Reader {
@@ -182,7 +185,7 @@ pub fn read(ctx: &Context, block: &Block) -> Result<BlockOut, Refusal> {
         last_id: Vec::new(),
         hasher: IdHasher::with_seed(ID_SEED),
     };
-    let plain = memchr::memchr(b'"', &block.bytes).is_none();
+    let plain = plain || memchr::memchr(b'"', bytes).is_none();
     reader.out.newlines = if plain {
         reader.split_lines(text)?
     } else {
@@ -402,27 +405,29 @@ impl Reader<'_> {
     }
 
     /// The department cell's set code, and whether it is no answer; unknown labels are noted with the line.
+    /// One map lookup per row at most (the cells of a file are a few spellings in many rows).
     fn labels(&mut self, line: u64, cell: &str) -> (u32, bool) {
-        let last = &self.last_label;
+        let last = &mut self.last_label;
         if !(last.valid && last.text == cell) {
-            if !self.labels.contains_key(cell) {
-                let (set, unknown) = resolve(cell, self.ctx.spec, self.ctx.taxonomy);
-                let refs: Vec<&str> = set.iter().map(String::as_str).collect();
-                let resolved = Resolved {
-                    set: self.out.tally.set_code(&refs),
-                    none: set.is_empty() && unknown.is_empty(),
-                    unknown,
-                };
-                self.labels.insert(cell.into(), resolved);
-            }
-            let resolved = &self.labels[cell];
-            self.last_label = LastLabel {
-                valid: true,
-                text: cell.to_string(),
-                set: resolved.set,
-                none: resolved.none,
-                unknown: !resolved.unknown.is_empty(),
+            let (set, none, unknown) = match self.labels.get(cell) {
+                Some(r) => (r.set, r.none, !r.unknown.is_empty()),
+                None => {
+                    let (set, unknown) = resolve(cell, self.ctx.spec, self.ctx.taxonomy);
+                    let refs: Vec<&str> = set.iter().map(String::as_str).collect();
+                    let resolved = Resolved {
+                        set: self.out.tally.set_code(&refs),
+                        none: set.is_empty() && unknown.is_empty(),
+                        unknown,
+                    };
+                    let found = (resolved.set, resolved.none, !resolved.unknown.is_empty());
+                    self.labels.insert(cell.into(), resolved);
+                    found
+                }
             };
+            let last = &mut self.last_label;
+            last.text.clear();
+            last.text.push_str(cell);
+            (last.valid, last.set, last.none, last.unknown) = (true, set, none, unknown);
         }
         if self.last_label.unknown {
             self.note_unknown(line, cell);

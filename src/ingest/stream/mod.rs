@@ -460,12 +460,7 @@ impl Total {
             return Err(crate::responses::unknown_label(spec, taxonomy, label, *line, rest));
         }
         input.tally = Some(self.tally);
-        // Sized up front and filled as the buckets are freed, so the hashes are not held twice.
-        let mut keys = Vec::with_capacity(self.hashes.iter().map(Vec::len).sum());
-        for bucket in self.hashes {
-            keys.extend(bucket);
-        }
-        input.key_hashes = keys;
+        input.key_hashes = self.hashes;
         input.rejected_key_hashes = self.rejected_hashes;
         Ok(input)
     }
