@@ -13,18 +13,46 @@ use crate::taxonomy::Taxonomy;
 /// Labels listed per candidate question; the rest are counted.
 const MAX_LABELS: usize = 40;
 
+/// A file larger than the careful reader's limit is described from its first 64 MiB: plenty for
+/// its columns and labels (`shares` reads every row of it by the large-file path).
+const SAMPLE_BYTES: u64 = 64 << 20;
+
 /// Describes the file `spec.path` names.
 pub fn describe(spec: &InputSpec, taxonomy: &Taxonomy) -> Result<String> {
-    let decoded = read_text(&spec.path)?;
-    describe_decoded(spec, &decoded, taxonomy)
+    describe_within(spec, taxonomy, sniff::MAX_FILE_BYTES as u64, SAMPLE_BYTES)
+}
+
+/// `describe`, reading only the first `sample` bytes (whole lines) of a file over `limit`.
+fn describe_within(spec: &InputSpec, taxonomy: &Taxonomy, limit: u64, sample: u64) -> Result<String> {
+    let io = |source| crate::error::Error::Io {
+        path: spec.path.clone(),
+        source,
+    };
+    let len = std::fs::metadata(&spec.path).map_err(io)?.len();
+    if len <= limit {
+        return describe_decoded(spec, &read_text(&spec.path)?, taxonomy, None);
+    }
+    let mut head = Vec::new();
+    std::fs::File::open(&spec.path)
+        .and_then(|file| std::io::Read::read_to_end(&mut std::io::Read::take(file, sample), &mut head))
+        .map_err(io)?;
+    head.truncate(head.iter().rposition(|b| *b == b'\n').map_or(head.len(), |i| i + 1));
+    let part = (head.len() as u64, len);
+    describe_decoded(spec, &decode_checked(&spec.path, &head)?, taxonomy, Some(part))
 }
 
 /// Describes raw bytes as if read from `spec.path` (for tests and the fuzz target).
 pub fn describe_bytes(spec: &InputSpec, bytes: &[u8], taxonomy: &Taxonomy) -> Result<String> {
-    describe_decoded(spec, &decode_checked(&spec.path, bytes)?, taxonomy)
+    describe_decoded(spec, &decode_checked(&spec.path, bytes)?, taxonomy, None)
 }
 
-fn describe_decoded(spec: &InputSpec, decoded: &sniff::Decoded, taxonomy: &Taxonomy) -> Result<String> {
+/// `part`: the bytes read and the file's size, when only its start was read.
+fn describe_decoded(
+    spec: &InputSpec,
+    decoded: &sniff::Decoded,
+    taxonomy: &Taxonomy,
+    part: Option<(u64, u64)>,
+) -> Result<String> {
     let (format, delimiter) = format_of(spec, decoded);
     let survey = match parse_survey(spec, decoded)? {
         Some(survey) => survey,
@@ -46,7 +74,21 @@ fn describe_decoded(spec: &InputSpec, decoded: &sniff::Decoded, taxonomy: &Taxon
     );
     let _ = writeln!(out, "delimiter: `{}`", (delimiter as char).escape_default());
     let _ = writeln!(out, "header rows: {}", survey.header_rows);
-    let _ = writeln!(out, "data rows: {}", survey.records.len());
+    match part {
+        None => {
+            let _ = writeln!(out, "data rows: {}", survey.records.len());
+        }
+        Some((read, size)) => {
+            let _ = writeln!(
+                out,
+                "data rows: {} in the first {:.1} MiB of {:.1} MiB (a file this large is described from its \
+                 start; `shares` reads every row)",
+                survey.records.len(),
+                read as f64 / 1048576.0,
+                size as f64 / 1048576.0
+            );
+        }
+    }
     if let Some(c) = survey.completion {
         let unfinished = survey
             .records
@@ -177,6 +219,22 @@ fn plain_survey(spec: &InputSpec, decoded: &sniff::Decoded, delimiter: u8, forma
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_over_the_limit_is_described_from_its_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.csv");
+        let rows: String = (1..=50).map(|i| format!("{i},2024,Marketing\n")).collect();
+        std::fs::write(&path, format!("respondent,wave,department\n{rows}")).unwrap();
+        let spec = InputSpec::new(&path);
+        let taxonomy = Taxonomy::builtin();
+        // 27 header bytes and 16-17 bytes a row: 200 bytes hold the header and 10 whole rows.
+        let text = describe_within(&spec, &taxonomy, 100, 200).unwrap();
+        assert!(text.contains("data rows: 10 in the first 0.0 MiB of 0.0 MiB"), "{text}");
+        assert!(text.contains("Marketing -> marketing"), "{text}");
+        let whole = describe_within(&spec, &taxonomy, 1 << 20, 200).unwrap();
+        assert!(whole.contains("data rows: 50\n"), "{whole}");
+    }
 
     #[test]
     fn shell_words() {

@@ -173,7 +173,10 @@ fn compare(text: &str, choice: Choice, block: usize) -> Result<bool, String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    // STREAM_CASES=N searches longer (e.g. 5000 before a release).
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("STREAM_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(200)
+    ))]
 
     #[test]
     fn tiny_blocks_read_what_the_careful_reader_reads(
