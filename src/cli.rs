@@ -13,7 +13,7 @@ use crate::stats::CiMethod;
     about = "Which department drives social media? Shares, intervals, trends, charts and reproducible reports from survey data."
 )]
 pub struct Cli {
-    /// No progress spinner on stderr (it only shows on a terminal, for inputs from 8 MB).
+    /// No progress bar on stderr (it only shows on a terminal, for inputs totalling 128 MiB or more).
     #[arg(long, global = true)]
     pub quiet: bool,
     #[command(subcommand)]
@@ -141,7 +141,8 @@ pub enum OutputFormat {
 /// Input options shared by `shares`, `trend` and `chart`.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Respondent-level CSV files (comma or semicolon, UTF-8 with or without BOM).
+    /// Input files: respondent-level CSV or survey exports (comma, semicolon or tab; UTF-8, UTF-16 with
+    /// BOM or Windows-1252), or published tables with --format-in aggregate.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = FormatIn::Auto)]

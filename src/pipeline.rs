@@ -50,6 +50,8 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
         check_choice(&mut choices, spec, &spec.study, spec.choice)?;
         let mut input = ingest::read(spec, taxonomy)?;
         reject_repeated_respondents(&mut input, &mut seen);
+        // A respondent repeated from an earlier file is a rejected row too.
+        ingest::check_strict(spec, &input)?;
         summary.add(&input.summary);
         rejects.extend(input.rejects.iter().cloned());
         inputs.push(input);
@@ -61,7 +63,7 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
     let tallies = tallies(&mut inputs, taxonomy)?;
     let tallied: BTreeSet<String> = tallies.keys().cloned().collect();
     let frame = responses::build(&inputs, taxonomy, &tallied)?;
-    let estimation = stats::estimate(&frame, &tallies, &choices, &designs, settings)?;
+    let estimation = estimate_each(&frame, &tallies, &choices, &designs, settings, &inputs)?;
     let mut estimates = estimation.estimates;
     estimates.extend(published.estimates);
     estimates.sort_by(|a, b| a.sort_key(taxonomy).cmp(&b.sort_key(taxonomy)));
@@ -78,6 +80,36 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
         trend,
         warnings,
     })
+}
+
+/// The estimates study by study, so that an error of the estimate stage (a lonely PSU, an fpc that
+/// varies within a stratum) names the files of its study, as every error does.
+fn estimate_each(
+    frame: &polars::prelude::DataFrame,
+    tallies: &BTreeMap<String, Tally>,
+    choices: &BTreeMap<String, Choice>,
+    designs: &BTreeMap<String, DesignSpec>,
+    settings: &EstimateSettings,
+    inputs: &[RawInput],
+) -> Result<stats::Estimation> {
+    let mut all = stats::Estimation::default();
+    for (study, choice) in choices {
+        let one = BTreeMap::from([(study.clone(), *choice)]);
+        let estimation = stats::estimate(frame, tallies, &one, designs, settings).map_err(|e| {
+            let files: Vec<String> = inputs
+                .iter()
+                .filter(|i| &i.spec.study == study)
+                .map(|i| i.spec.path.display().to_string())
+                .collect();
+            match files.is_empty() {
+                true => e,
+                false => Error::Invalid(format!("{}: {e}", files.join(", "))),
+            }
+        })?;
+        all.estimates.extend(estimation.estimates);
+        all.wave_tests.extend(estimation.wave_tests);
+    }
+    Ok(all)
 }
 
 /// One tally per study with a file read by the large-file path, holding all of that study's

@@ -188,7 +188,9 @@ fn shorten(text: &str) -> String {
 
 /// A plain respondent CSV seen as a survey: one single-column question per column.
 fn plain_survey(spec: &InputSpec, decoded: &sniff::Decoded, delimiter: u8, format: InputFormat) -> Result<Survey> {
-    let (headers, records) = split_rows(&spec.path, &decoded.text, delimiter, 1)?;
+    // Comment lines before the header are blank lines to every reader (their line numbers stay).
+    let text = sniff::blank_leading_comments(&decoded.text);
+    let (headers, records) = split_rows(&spec.path, &text, delimiter, 1)?;
     let columns = Column::from_header(&headers);
     let questions = (0..columns.len())
         .map(|i| Question {

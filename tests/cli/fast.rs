@@ -822,3 +822,35 @@ fn an_fpc_error_names_the_stratum_the_careful_reader_names() {
     let error = same_error(&args, &FAST);
     assert!(error.contains("wave 2021"), "{error}");
 }
+
+#[test]
+fn strict_stops_on_a_respondent_repeated_across_files_and_estimate_errors_name_the_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = "respondent,wave,department,weight\n";
+    let first = temp_csv(&dir, "a.csv", format!("{header}1,2024,PR,1\n2,2024,PR,1\n").as_bytes());
+    let second = temp_csv(
+        &dir,
+        "b.csv",
+        format!("{header}2,2024,Marketing,2\n3,2024,PR,1\n").as_bytes(),
+    );
+    let strict = Reader::Careful.run(&["shares", first.as_str(), second.as_str(), "--strict"]);
+    assert!(!strict.status.success());
+    assert!(
+        last_line(&strict).contains("b.csv:2: rejected row (--strict)"),
+        "{}",
+        last_line(&strict)
+    );
+    // One PSU per stratum without --lonely-psu adjust: the error names the study's file.
+    let text = "respondent,wave,department,weight,stratum\n1,2024,PR,1,s1\n2,2024,HR,3,s2\n";
+    let lonely = temp_csv(&dir, "c.csv", text.as_bytes());
+    let args = [
+        "shares",
+        lonely.as_str(),
+        "--weight-col",
+        "weight",
+        "--strata-col",
+        "stratum",
+    ];
+    let error = same_error(&args, &FAST);
+    assert!(error.contains("c.csv: stratum"), "{error}");
+}

@@ -437,3 +437,20 @@ fn file_level_problems_are_errors_naming_file_and_line() {
         );
     }
 }
+
+#[test]
+fn inspect_skips_comment_lines_before_the_header_as_the_readers_do() {
+    // The bundled surveys open with `#` provenance lines: inspect took one for the header.
+    let out = deptshare(&["inspect", "data/surveys/demo-tracker.csv"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    for expected in [
+        "data rows: 2674",
+        "questions (4):",
+        "department question candidate: department (single choice, 100% known labels)",
+    ] {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+    let shares = deptshare(&["shares", "data/surveys/demo-tracker.csv", "--format", "json"]);
+    assert_eq!(crate::json(&shares)["ingest"]["rows_read"], 2674);
+}

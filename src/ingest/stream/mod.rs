@@ -1,7 +1,8 @@
 //! The large-file reader: a plain respondent-level UTF-8 CSV read in blocks of whole records, in
 //! parallel, each block reduced to a tally (weight sums per wave, stratum, PSU and category set)
-//! with the careful reader's row rules, rejects and line numbers. Memory does not grow with the
-//! rows: blocks are merged in file order as they finish, so results do not depend on the threads.
+//! with the careful reader's row rules, rejects and line numbers. Memory grows only by an 8-byte
+//! key hash per row (for the duplicate checks); blocks are merged in file order as they finish,
+//! so results do not depend on the threads.
 //!
 //! Used when the format is generic, the file is UTF-8 and at least `min_bytes()` long; anything
 //! else (or anything the splitter cannot follow) goes to the careful reader in `generic`.
@@ -89,14 +90,20 @@ pub fn read_with(
         plan: &plan,
         suspects: None,
     };
+    // The progress bar counts this file once, whether it is read twice or handed on.
+    let before = super::BYTES_READ.load(Ordering::Relaxed);
+    let rewind = || super::BYTES_READ.store(before, Ordering::Relaxed);
     let Some(mut total) = pass(&ctx, block_bytes)? else {
+        rewind();
         return Ok(None);
     };
     if let Some(suspects) = total.repeated_keys()? {
         // A respondent key repeats (or two keys share a hash): read again, deciding those rows in
         // file order as the careful reader does. Rare, so the second pass is not optimised.
         ctx.suspects = Some(&suspects);
+        rewind();
         let Some(again) = pass(&ctx, block_bytes)? else {
+            rewind();
             return Ok(None);
         };
         total = again;
