@@ -162,6 +162,11 @@ impl Input {
             &self.question
         }
     }
+
+    /// Weights or any design column: the input is not a simple random sample.
+    fn has_design(&self) -> bool {
+        self.weight_col.is_some() || self.strata_col.is_some() || self.psu_col.is_some() || self.fpc_col.is_some()
+    }
 }
 
 fn default_format() -> InputFormat {
@@ -197,45 +202,26 @@ pub struct Study {
 impl Study {
     /// Reads and validates a config; every problem names the file.
     pub fn load(file: &Path) -> Result<Study> {
-        let text = std::fs::read_to_string(file).map_err(|source| Error::Io {
-            path: file.to_path_buf(),
-            source,
-        })?;
-        let config_err = |reason: String| Error::Config {
+        let mut raw = read_config(file)?;
+        resolve_paths(&mut raw, file.parent().unwrap_or(Path::new("")));
+        Study::check(file, raw).map_err(|reason| Error::Config {
             path: file.to_path_buf(),
             reason,
-        };
-        let mut raw: StudyConfig =
-            toml::from_str(&text).map_err(|e| config_err(e.to_string().trim_end().to_string()))?;
-        let base = file.parent().unwrap_or(Path::new(""));
-        for input in &mut raw.inputs {
-            input.path = base.join(&input.path);
-        }
-        for published in &mut raw.published {
-            published.path = base.join(&published.path);
-        }
-        let designed = raw
-            .inputs
-            .iter()
-            .any(|i| i.weight_col.is_some() || i.strata_col.is_some() || i.psu_col.is_some() || i.fpc_col.is_some());
-        let method = match &raw.estimation.ci {
-            Some(ci) => ci.parse::<CiMethod>().map_err(config_err)?,
-            None if designed => CiMethod::Logit,
-            None => CiMethod::Wilson,
-        };
-        let lonely_psu = raw.estimation.lonely_psu.parse::<LonelyPsu>().map_err(config_err)?;
-        let base = raw.estimation.base.parse::<Base>().map_err(config_err)?;
-        if !(raw.estimation.level > 0.0 && raw.estimation.level < 1.0) {
-            return Err(config_err(format!(
-                "estimation.level {} is not between 0 and 1",
-                raw.estimation.level
-            )));
-        }
+        })
+    }
+
+    /// Parses the methods and checks the settings once, before any work starts. Only the first
+    /// problem is reported, so this order decides which one a file with several problems shows.
+    fn check(file: &Path, raw: StudyConfig) -> std::result::Result<Study, String> {
+        let method = interval_method(&raw)?;
+        let lonely_psu = raw.estimation.lonely_psu.parse::<LonelyPsu>()?;
+        let base = raw.estimation.base.parse::<Base>()?;
+        check_level(raw.estimation.level)?;
         if raw.inputs.is_empty() {
-            return Err(config_err("no [[inputs]]".into()));
+            return Err("no [[inputs]]".into());
         }
-        let taxonomy = build_taxonomy(&raw.taxonomy).map_err(config_err)?;
-        let groups = config_groups(raw.groups.as_ref(), &taxonomy).map_err(config_err)?;
+        let taxonomy = build_taxonomy(&raw.taxonomy)?;
+        let groups = config_groups(raw.groups.as_ref(), &taxonomy)?;
         Ok(Study {
             file: file.to_path_buf(),
             raw,
@@ -286,6 +272,48 @@ impl Study {
     /// The first input of a study (title, question, source).
     pub fn input_for(&self, study: &str) -> Option<&Input> {
         self.raw.inputs.iter().find(|i| i.study == study)
+    }
+}
+
+/// The file as written; a TOML error keeps its own line and column but not its trailing newline,
+/// which would leave a blank line in the message.
+fn read_config(file: &Path) -> Result<StudyConfig> {
+    let text = std::fs::read_to_string(file).map_err(|source| Error::Io {
+        path: file.to_path_buf(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| Error::Config {
+        path: file.to_path_buf(),
+        reason: e.to_string().trim_end().to_string(),
+    })
+}
+
+/// Paths in the file are relative to its folder, so a study runs the same from any working directory.
+fn resolve_paths(raw: &mut StudyConfig, folder: &Path) {
+    for input in &mut raw.inputs {
+        input.path = folder.join(&input.path);
+    }
+    for published in &mut raw.published {
+        published.path = folder.join(&published.path);
+    }
+}
+
+/// The `ci` the file asks for; otherwise Wilson, or logit once any input has weights or a design,
+/// because Wilson's interval assumes a simple random sample.
+fn interval_method(raw: &StudyConfig) -> std::result::Result<CiMethod, String> {
+    match &raw.estimation.ci {
+        Some(ci) => ci.parse::<CiMethod>(),
+        None if raw.inputs.iter().any(Input::has_design) => Ok(CiMethod::Logit),
+        None => Ok(CiMethod::Wilson),
+    }
+}
+
+/// A confidence level is a fraction; `95` (a percentage) is the usual slip and would give nonsense intervals.
+fn check_level(level: f64) -> std::result::Result<(), String> {
+    if level > 0.0 && level < 1.0 {
+        Ok(())
+    } else {
+        Err(format!("estimation.level {level} is not between 0 and 1"))
     }
 }
 

@@ -2,14 +2,14 @@
 
 use anyhow::{Context, bail};
 
-use crate::chart::{Chart, Style, describe, render_png, render_svg};
+use crate::chart::{Chart, Lang, Style, describe, render_png, render_svg};
 use crate::cli::{ChartArgs, ChartKind};
 use crate::figures::{self, StudyText};
 use crate::ingest::Choice;
 use crate::ingest::aggregate::read_published;
 use crate::pipeline::{self, Analysis};
 use crate::report::{OutputFile, write_atomic};
-use crate::stats::{Estimate, EstimateSettings};
+use crate::stats::{Estimate, EstimateSettings, Group};
 use crate::taxonomy::Taxonomy;
 
 use super::{Outcome, UsageError, input_settings, print_notes};
@@ -100,60 +100,122 @@ fn from_estimates(
     taxonomy: &Taxonomy,
     style: &Style,
 ) -> anyhow::Result<Chart> {
-    let text = StudyText {
+    let drawing = Drawing::new(args, analysis, settings, taxonomy, style.lang);
+    match args.kind {
+        ChartKind::Bar => drawing.bar(),
+        ChartKind::Trend => drawing.trend(),
+        ChartKind::Stacked => drawing.stacked(),
+        ChartKind::Change => drawing.change(),
+        ChartKind::Segments => drawing.segments(),
+        ChartKind::Published => bail!("published charts are read from published tables"),
+    }
+}
+
+/// What every estimate chart draws from, worked out once so each kind states only its own rows
+/// and the message for when nothing is left to draw.
+struct Drawing<'a> {
+    args: &'a ChartArgs,
+    analysis: &'a Analysis,
+    /// Estimates over all respondents (no segment).
+    overall: Vec<&'a Estimate>,
+    /// The wave a one-wave chart shows: `--wave`, else the latest.
+    wave: Option<i32>,
+    text: StudyText,
+    group: Option<&'a Group>,
+    taxonomy: &'a Taxonomy,
+    lang: Lang,
+}
+
+impl<'a> Drawing<'a> {
+    fn new(
+        args: &'a ChartArgs,
+        analysis: &'a Analysis,
+        settings: &'a EstimateSettings,
+        taxonomy: &'a Taxonomy,
+        lang: Lang,
+    ) -> Drawing<'a> {
+        let overall: Vec<&Estimate> = analysis.estimates.iter().filter(|e| e.segment.is_none()).collect();
+        let wave = args.chart_wave.or_else(|| overall.iter().map(|e| e.wave).max());
+        Drawing {
+            args,
+            analysis,
+            overall,
+            wave,
+            text: study_text(args),
+            group: marked_group(&settings.groups, &args.input.groups),
+            taxonomy,
+            lang,
+        }
+    }
+
+    /// Bars of one wave; an empty wave lists the waves there are, so the user can pick one.
+    fn bar(&self) -> anyhow::Result<Chart> {
+        let rows: Vec<&Estimate> = self
+            .overall
+            .iter()
+            .copied()
+            .filter(|e| Some(e.wave) == self.wave)
+            .collect();
+        let none = || no_wave(self.wave, &self.overall);
+        let chart = figures::bar_chart(&rows, &self.text, self.group, self.taxonomy, self.lang);
+        Ok(Chart::Bar(chart.with_context(none)?))
+    }
+
+    /// Lines over all waves, for the group or the `--categories` asked for.
+    fn trend(&self) -> anyhow::Result<Chart> {
+        let wanted = self.args.categories.as_deref();
+        let chart = figures::trend_chart(&self.overall, &self.text, self.group, wanted, self.taxonomy, self.lang);
+        Ok(Chart::Trend(chart.context(
+            "none of the --categories has estimates; use category ids such as marketing,pr",
+        )?))
+    }
+
+    /// Stacked shares per wave; refused for multiple choice, whose shares do not add up to a whole bar.
+    fn stacked(&self) -> anyhow::Result<Chart> {
+        if self.analysis.choices.values().any(|c| *c == Choice::Multi) {
+            bail!(
+                "stacked bars need a single-choice question: the shares of a multiple-choice question sum to more than 100 %; draw bar or trend instead"
+            );
+        }
+        let chart = figures::stacked_chart(&self.overall, &self.text, self.group, self.taxonomy, self.lang);
+        Ok(Chart::Stacked(chart.context("no estimates to draw")?))
+    }
+
+    /// The change between two waves: `--from`/`--to`, else the latest two.
+    fn change(&self) -> anyhow::Result<Chart> {
+        let pair = figures::change_waves(&self.overall, self.args.from, self.args.to).map_err(anyhow::Error::msg)?;
+        let chart = figures::change_chart(&self.overall, &self.text, self.group, pair, self.taxonomy, self.lang);
+        Ok(Chart::Change(chart.context("no category has estimates in both waves")?))
+    }
+
+    /// One panel per segment of `--by` in the shown wave; without `--by` there are no segments.
+    fn segments(&self) -> anyhow::Result<Chart> {
+        let by = self
+            .args
+            .input
+            .by
+            .as_deref()
+            .ok_or_else(|| UsageError("segments needs --by COLUMN".into()))?;
+        let rows: Vec<&Estimate> = self
+            .analysis
+            .estimates
+            .iter()
+            .filter(|e| e.segment.is_some() && Some(e.wave) == self.wave)
+            .collect();
+        let chart = figures::segments_chart(&rows, &self.text, self.group, by, self.taxonomy, self.lang);
+        let none = || format!("no estimates by `{by}` for wave {}", self.wave.unwrap_or(0));
+        Ok(Chart::Panels(chart.with_context(none)?))
+    }
+}
+
+/// Title, question and source lines of an estimate chart; the title falls back to the study name.
+fn study_text(args: &ChartArgs) -> StudyText {
+    StudyText {
         title: args.title.clone().unwrap_or_else(|| args.input.study.clone()),
         question: args.question.clone().unwrap_or_default(),
         source: file_names(args),
         hide_source: args.no_source,
-    };
-    let group = marked_group(&settings.groups, &args.input.groups);
-    let lang = style.lang;
-    let overall: Vec<&Estimate> = analysis.estimates.iter().filter(|e| e.segment.is_none()).collect();
-    let wave = args.chart_wave.or_else(|| overall.iter().map(|e| e.wave).max());
-    let chart = match args.kind {
-        ChartKind::Bar => {
-            let rows: Vec<&Estimate> = overall.iter().copied().filter(|e| Some(e.wave) == wave).collect();
-            let none = || no_wave(wave, &overall);
-            Chart::Bar(figures::bar_chart(&rows, &text, group, taxonomy, lang).with_context(none)?)
-        }
-        ChartKind::Trend => {
-            let chart = figures::trend_chart(&overall, &text, group, args.categories.as_deref(), taxonomy, lang);
-            Chart::Trend(
-                chart.context("none of the --categories has estimates; use category ids such as marketing,pr")?,
-            )
-        }
-        ChartKind::Stacked => {
-            if analysis.choices.values().any(|c| *c == Choice::Multi) {
-                bail!(
-                    "stacked bars need a single-choice question: the shares of a multiple-choice question sum to more than 100 %; draw bar or trend instead"
-                );
-            }
-            Chart::Stacked(
-                figures::stacked_chart(&overall, &text, group, taxonomy, lang).context("no estimates to draw")?,
-            )
-        }
-        ChartKind::Change => {
-            let pair = figures::change_waves(&overall, args.from, args.to).map_err(anyhow::Error::msg)?;
-            let chart = figures::change_chart(&overall, &text, group, pair, taxonomy, lang);
-            Chart::Change(chart.context("no category has estimates in both waves")?)
-        }
-        ChartKind::Segments => {
-            let by = args
-                .input
-                .by
-                .as_deref()
-                .ok_or_else(|| UsageError("segments needs --by COLUMN".into()))?;
-            let rows: Vec<&Estimate> = analysis
-                .estimates
-                .iter()
-                .filter(|e| e.segment.is_some() && Some(e.wave) == wave)
-                .collect();
-            let chart = figures::segments_chart(&rows, &text, group, by, taxonomy, lang);
-            Chart::Panels(chart.with_context(|| format!("no estimates by `{by}` for wave {}", wave.unwrap_or(0)))?)
-        }
-        ChartKind::Published => bail!("published charts are read from published tables"),
-    };
-    Ok(chart)
+    }
 }
 
 fn no_wave(wave: Option<i32>, rows: &[&Estimate]) -> String {
@@ -167,7 +229,7 @@ fn no_wave(wave: Option<i32>, rows: &[&Estimate]) -> String {
 }
 
 /// The group a chart marks: the first one given with `--group`, else the default (communications).
-fn marked_group<'a>(groups: &'a [crate::stats::Group], given: &[String]) -> Option<&'a crate::stats::Group> {
+fn marked_group<'a>(groups: &'a [Group], given: &[String]) -> Option<&'a Group> {
     let named = given
         .first()
         .and_then(|text| text.split_once('='))

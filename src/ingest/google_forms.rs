@@ -36,18 +36,16 @@ pub fn parse(path: &Path, decoded: &sniff::Decoded, delimiter: u8) -> Result<Sur
         })
         .collect();
     let mut survey = Survey {
-        format: InputFormat::GoogleForms,
-        encoding: decoded.encoding,
-        lossy: decoded.lossy,
-        delimiter,
-        header_rows: 1,
-        questions,
-        columns,
-        records,
-        respondent: None,
-        completion: None,
-        date: None,
         joiner: ", ",
+        ..Survey::new(
+            InputFormat::GoogleForms,
+            decoded,
+            delimiter,
+            1,
+            columns,
+            questions,
+            records,
+        )
     };
     survey.date = survey.find_any(&["timestamp", "zeitstempel", "marca temporal", "horodateur"]);
     Ok(survey)

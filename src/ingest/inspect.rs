@@ -203,18 +203,8 @@ fn plain_survey(spec: &InputSpec, decoded: &sniff::Decoded, delimiter: u8, forma
         })
         .collect();
     Ok(Survey {
-        format,
-        encoding: decoded.encoding,
-        lossy: decoded.lossy,
-        delimiter,
-        header_rows: 1,
-        columns,
-        records,
-        questions,
-        respondent: None,
-        completion: None,
-        date: None,
         joiner: ";",
+        ..Survey::new(format, decoded, delimiter, 1, columns, questions, records)
     })
 }
 

@@ -56,20 +56,16 @@ pub fn parse(path: &Path, decoded: &sniff::Decoded, delimiter: u8) -> Result<Sur
             text: h.text.clone(),
         })
         .collect();
-    let mut survey = Survey {
-        format: InputFormat::Limesurvey,
-        encoding: decoded.encoding,
-        lossy: decoded.lossy,
+    let questions = questions(&headings);
+    let mut survey = Survey::new(
+        InputFormat::Limesurvey,
+        decoded,
         delimiter,
-        header_rows: 1,
-        questions: questions(&headings),
+        1,
         columns,
+        questions,
         records,
-        respondent: None,
-        completion: None,
-        date: None,
-        joiner: ",",
-    };
+    );
     survey.respondent = survey.find_any(&["id", "response id"]);
     survey.date = survey.find_any(&["startdate", "date started", "datestamp", "date last action"]);
     survey.completion = survey

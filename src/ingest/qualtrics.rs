@@ -52,29 +52,17 @@ pub fn parse(path: &Path, decoded: &sniff::Decoded, delimiter: u8) -> Result<Sur
         (false, false) => 2,
     };
     let (headers, records) = split_rows(path, &decoded.text, delimiter, header_rows)?;
-    let width = headers.first().map_or(0, Vec::len);
-    let columns: Vec<Column> = (0..width)
-        .map(|i| {
-            let (tag, text) = (header(&headers, 0, i), header(&headers, 1, i));
-            // Legacy files tag metadata V1..V10; their second row holds the real names.
-            let name = if legacy && is_v_tag(&tag) { text.clone() } else { tag };
-            Column { name, text }
-        })
-        .collect();
-    let mut survey = Survey {
-        format: InputFormat::Qualtrics,
-        encoding: decoded.encoding,
-        lossy: decoded.lossy,
+    let columns = columns(&headers, legacy);
+    let questions = questions(&columns);
+    let mut survey = Survey::new(
+        InputFormat::Qualtrics,
+        decoded,
         delimiter,
         header_rows,
-        questions: questions(&columns),
         columns,
+        questions,
         records,
-        respondent: None,
-        completion: None,
-        date: None,
-        joiner: ",",
-    };
+    );
     survey.respondent = survey.find_any(&["responseid", "response id"]);
     survey.date = survey.find_any(&["startdate", "start date", "recordeddate", "recorded date"]);
     survey.completion = survey.find_any(&["finished"]).map(|column| Completion {
@@ -83,6 +71,19 @@ pub fn parse(path: &Path, decoded: &sniff::Decoded, delimiter: u8) -> Result<Sur
         what: "Finished is 0/False",
     });
     Ok(survey)
+}
+
+/// Export tags over question texts; legacy files tag metadata `V1..V10`, so there the second row
+/// holds the names users know (`ResponseID`, `Finished`).
+fn columns(headers: &[Vec<String>], legacy: bool) -> Vec<Column> {
+    let width = headers.first().map_or(0, Vec::len);
+    (0..width)
+        .map(|i| {
+            let (tag, text) = (header(headers, 0, i), header(headers, 1, i));
+            let name = if legacy && is_v_tag(&tag) { text.clone() } else { tag };
+            Column { name, text }
+        })
+        .collect()
 }
 
 fn is_v_tag(tag: &str) -> bool {

@@ -104,6 +104,34 @@ pub struct Survey {
 }
 
 impl Survey {
+    /// A survey-tool export as its reader laid it out, before the reader points out its metadata
+    /// columns (respondent, date, completion), which it finds by name once the columns exist.
+    /// Every tool export read here joins several choices in one cell with a comma.
+    pub fn new(
+        format: InputFormat,
+        decoded: &sniff::Decoded,
+        delimiter: u8,
+        header_rows: usize,
+        columns: Vec<Column>,
+        questions: Vec<Question>,
+        records: Records,
+    ) -> Survey {
+        Survey {
+            format,
+            encoding: decoded.encoding,
+            lossy: decoded.lossy,
+            delimiter,
+            header_rows,
+            columns,
+            records,
+            questions,
+            respondent: None,
+            completion: None,
+            date: None,
+            joiner: ",",
+        }
+    }
+
     /// Column index by tag or heading (exact, then any case, then by its text).
     pub fn find(&self, name: &str) -> Option<usize> {
         let cols = &self.columns;

@@ -39,20 +39,16 @@ pub fn parse(path: &Path, decoded: &sniff::Decoded, delimiter: u8) -> Result<Sur
             text: sub,
         });
     }
-    let mut survey = Survey {
-        format: InputFormat::Surveymonkey,
-        encoding: decoded.encoding,
-        lossy: decoded.lossy,
+    let questions = questions(&columns);
+    let mut survey = Survey::new(
+        InputFormat::Surveymonkey,
+        decoded,
         delimiter,
-        header_rows: 2,
-        questions: questions(&columns),
+        2,
         columns,
+        questions,
         records,
-        respondent: None,
-        completion: None,
-        date: None,
-        joiner: ",",
-    };
+    );
     survey.respondent = survey.find_any(&["respondent id"]);
     survey.date = survey.find_any(&["start date"]);
     Ok(survey)
