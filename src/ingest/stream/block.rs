@@ -5,8 +5,9 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::BuildHasher;
 
-use super::super::generic::{MISSING_SEGMENT, parse_fpc, parse_wave, parse_weight, split_labels};
+use super::super::generic::{MISSING_SEGMENT, parse_fpc, parse_wave, parse_weight};
 use super::super::{InputSpec, sniff};
+use super::deferred::{Deferred, accepted, resolve};
 use super::plan::Plan;
 use crate::stats::tally::{Key, NO_SEGMENT, SELF_UNIT, Tally};
 use crate::taxonomy::Taxonomy;
@@ -41,27 +42,6 @@ pub enum Refusal {
     /// A file-level error of the careful reader (a cell over the size limit) at a line of the block
     /// (counted from 0; the merge makes it a file line).
     Fatal { line: u64, reason: String },
-}
-
-/// A row whose respondent key occurred more than once: decided in file order after all blocks.
-#[derive(Debug, Clone)]
-pub struct Deferred {
-    pub line: u64,
-    pub wave: i32,
-    pub respondent: String,
-    pub row: std::result::Result<Accepted, String>,
-}
-
-/// An accepted row, by name.
-#[derive(Debug, Clone)]
-pub struct Accepted {
-    pub segment: Option<String>,
-    pub stratum: Option<String>,
-    pub psu: Option<String>,
-    pub set: Vec<String>,
-    pub unknown: Vec<String>,
-    pub weight: f64,
-    pub fpc: Option<f64>,
 }
 
 /// Respondent ids that are whole numbers rising within each wave of a block: no key repeats in
@@ -198,7 +178,7 @@ pub fn read(ctx: &Context, block: &Block) -> Result<BlockOut, Refusal> {
 }
 
 /// `str::trim`, without its character walk when the ends are plain ASCII (nearly every cell).
-fn trim(cell: &str) -> &str {
+pub fn trim(cell: &str) -> &str {
     let plain = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii() && !(*b as char).is_whitespace());
     let bytes = cell.as_bytes();
     if plain(bytes.first()) && plain(bytes.last()) {
@@ -323,7 +303,7 @@ impl Reader<'_> {
             self.rise(wave, respondent);
             self.out.hashes.push(hash);
             if self.ctx.suspects.is_some_and(|s| s.contains(&hash)) {
-                let row = self.accepted(cells);
+                let row = accepted(self.ctx, cells);
                 self.out.deferred.push(Deferred {
                     line,
                     wave,
@@ -442,51 +422,4 @@ impl Reader<'_> {
             }
         }
     }
-
-    /// The rest of a deferred row's checks, and its values by name.
-    fn accepted(&self, cells: &[&str]) -> Result<Accepted, String> {
-        let plan = self.ctx.plan;
-        let cell = |i: Option<usize>| i.and_then(|i| cells.get(i)).map_or("", |c| trim(c));
-        let weight = match plan.weight {
-            Some(_) => parse_weight(cell(plan.weight))?,
-            None => 1.0,
-        };
-        let text = |i: Option<usize>, what: &str| match i {
-            Some(_) if cell(i).is_empty() => Err(format!("empty {what}")),
-            Some(_) => Ok(Some(cell(i).to_string())),
-            None => Ok(None),
-        };
-        let (stratum, psu) = (text(plan.stratum, "stratum")?, text(plan.psu, "psu")?);
-        let segment = plan.segment.map(|_| match cell(plan.segment) {
-            "" => MISSING_SEGMENT.to_string(),
-            text => text.to_string(),
-        });
-        let fpc = plan.fpc.map(|_| parse_fpc(cell(plan.fpc))).transpose()?;
-        let (set, unknown) = resolve(cell(Some(plan.dept)), self.ctx.spec, self.ctx.taxonomy);
-        Ok(Accepted {
-            segment,
-            stratum,
-            psu,
-            set,
-            unknown,
-            weight,
-            fpc,
-        })
-    }
-}
-
-/// Splits and resolves one department cell as `generic::split_labels` and `responses::build` do:
-/// the categories named (sorted, each once) and the labels not in the taxonomy.
-pub fn resolve(cell: &str, spec: &InputSpec, taxonomy: &Taxonomy) -> (Vec<String>, Vec<String>) {
-    let mut named = std::collections::BTreeSet::new();
-    let mut unknown = Vec::new();
-    for label in split_labels(cell.trim(), spec) {
-        match taxonomy.resolve(&label) {
-            Some(id) => {
-                named.insert(id.to_string());
-            }
-            None => unknown.push(label),
-        }
-    }
-    (named.into_iter().collect(), unknown)
 }

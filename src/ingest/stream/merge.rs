@@ -3,7 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use super::block::{BlockOut, Deferred, Refusal};
+use super::block::{BlockOut, Refusal};
+use super::deferred::Deferred;
 use super::plan::Plan;
 use super::{MIN_BYTES_VAR, NOTE, key_hash};
 use crate::error::{Error, Result};

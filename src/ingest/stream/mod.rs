@@ -9,6 +9,7 @@
 
 mod block;
 mod bounds;
+mod deferred;
 mod merge;
 mod plan;
 mod source;
@@ -24,7 +25,7 @@ use merge::{Merger, Total};
 use plan::Plan;
 use source::Source;
 
-pub use block::resolve;
+pub use deferred::resolve;
 
 /// The hash of a respondent key (wave and trimmed id) that the large-file path keeps per row, so
 /// that ids repeated across files can be found without keeping the ids.
