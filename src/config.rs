@@ -121,6 +121,9 @@ pub struct CategoryDef {
 pub struct Input {
     pub study: String,
     pub title: String,
+    /// The title in German, for German charts (the English title is used when absent).
+    #[serde(default)]
+    pub title_de: String,
     #[serde(default)]
     pub question: String,
     /// The question in German, for German charts (the English text is used when absent).
@@ -156,16 +159,26 @@ pub struct Input {
 impl Input {
     /// The question text for charts in `lang` ("en" or "de").
     pub fn question_in(&self, lang: &str) -> &str {
-        if lang == "de" && !self.question_de.is_empty() {
-            &self.question_de
-        } else {
-            &self.question
-        }
+        in_lang(lang, &self.question, &self.question_de)
+    }
+
+    /// The study's title for charts in `lang` ("en" or "de").
+    pub fn title_in(&self, lang: &str) -> &str {
+        in_lang(lang, &self.title, &self.title_de)
     }
 
     /// Weights or any design column: the input is not a simple random sample.
     fn has_design(&self) -> bool {
         self.weight_col.is_some() || self.strata_col.is_some() || self.psu_col.is_some() || self.fpc_col.is_some()
+    }
+}
+
+/// The German text on German charts when there is one, else the English.
+fn in_lang<'a>(lang: &str, english: &'a str, german: &'a str) -> &'a str {
+    if lang == "de" && !german.is_empty() {
+        german
+    } else {
+        english
     }
 }
 

@@ -106,7 +106,7 @@ pub fn study_charts(study: &Study, analysis: &Analysis) -> anyhow::Result<Vec<Ou
         for id in analysis.studies() {
             let input = study.input_for(id);
             let text = StudyText {
-                title: input.map_or(id.to_string(), |i| i.title.clone()),
+                title: input.map_or(id.to_string(), |i| i.title_in(lang_name).to_string()),
                 question: input.map_or(String::new(), |i| i.question_in(lang_name).to_string()),
                 source: input.map_or(String::new(), |i| i.source.clone()),
                 hide_source: false,
