@@ -287,7 +287,7 @@ impl Reader<'_> {
     }
 
     fn row(&mut self, line: u64, cells: &[&str]) -> Result<(), String> {
-        let plan = self.ctx.plan;
+        let plan = &self.ctx.plan.columns;
         let cell = |i: Option<usize>| i.and_then(|i| cells.get(i)).map_or("", |c| trim(c));
         let wave = match (plan.wave, self.ctx.spec.wave) {
             (Some(_), _) => parse_wave(cell(plan.wave))?,

@@ -29,7 +29,7 @@ pub struct Accepted {
 
 /// The rest of a deferred row's checks, and its values by name.
 pub fn accepted(ctx: &Context, cells: &[&str]) -> Result<Accepted, String> {
-    let plan = ctx.plan;
+    let plan = &ctx.plan.columns;
     let cell = |i: Option<usize>| i.and_then(|i| cells.get(i)).map_or("", |c| trim(c));
     let weight = match plan.weight {
         Some(_) => parse_weight(cell(plan.weight))?,

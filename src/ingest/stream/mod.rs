@@ -98,7 +98,8 @@ pub fn read_with(
         rewind();
         return Ok(None);
     };
-    if let Some(suspects) = total.repeated_keys()? {
+    let failed = |e: Error| Error::Invalid(format!("{}: {e}", spec.path.display()));
+    if let Some(suspects) = total.repeated_keys().map_err(failed)? {
         // A respondent key repeats (or two keys share a hash): read again, deciding those rows in
         // file order as the careful reader does. Rare, so the second pass is not optimised.
         ctx.suspects = Some(&suspects);
@@ -158,7 +159,7 @@ fn pass(ctx: &Context, block_bytes: usize) -> Result<Option<Total>> {
     });
     let merged = merged
         .into_inner()
-        .map_err(|_| Error::Invalid("a reader thread panicked".into()))?;
+        .map_err(|_| Error::Invalid(format!("{}: a reader thread panicked", ctx.spec.path.display())))?;
     match merged.refused {
         // Every block before the refusing one was handed out before it and merged: its first line is known.
         Some((index, Refusal::Fatal { line, reason })) if index == merged.next => Err(Error::Parse {
@@ -171,7 +172,10 @@ fn pass(ctx: &Context, block_bytes: usize) -> Result<Option<Total>> {
             ctx.spec.path.display()
         ))),
         Some((_, Refusal::NotPlain)) => Ok(None),
-        None if !merged.pending.is_empty() => Err(Error::Invalid("a block of the file was not read".into())),
+        None if !merged.pending.is_empty() => Err(Error::Invalid(format!(
+            "{}: a block of the file was not read",
+            ctx.spec.path.display()
+        ))),
         None => Ok(Some(merged.total)),
     }
 }

@@ -18,19 +18,12 @@ const HEAD_BYTES: usize = 4 << 20;
 const DETECT_ROWS: usize = 1000;
 
 /// Column positions (in the header) and how the file is read.
-#[derive(Debug, Clone)]
 pub struct Plan {
     pub delimiter: u8,
     pub encoding: &'static str,
     pub raw_headers: Vec<String>,
-    pub dept: usize,
-    pub wave: Option<usize>,
-    pub respondent: Option<usize>,
-    pub weight: Option<usize>,
-    pub stratum: Option<usize>,
-    pub psu: Option<usize>,
-    pub fpc: Option<usize>,
-    pub segment: Option<usize>,
+    /// The columns read, resolved as the careful reader resolves them.
+    pub columns: Columns,
     pub notes: Vec<String>,
     /// Byte offset of the first data record (after the byte order mark and the header).
     pub data_start: u64,
@@ -107,28 +100,12 @@ impl Plan {
         let headers: Vec<String> = raw_headers.iter().map(|h| h.trim().to_string()).collect();
         let mut notes = Vec::new();
         let cells = |i: usize| sample.iter().map(move |r| r.get(i).map_or("", String::as_str));
-        let Columns {
-            dept,
-            wave,
-            respondent,
-            weight,
-            stratum,
-            psu,
-            fpc,
-            segment,
-        } = Columns::resolve(spec, &headers, taxonomy, &mut notes, cells)?;
+        let columns = Columns::resolve(spec, &headers, taxonomy, &mut notes, cells)?;
         Ok(Some(Plan {
             delimiter,
             encoding,
             raw_headers,
-            dept,
-            wave,
-            respondent,
-            weight,
-            stratum,
-            psu,
-            fpc,
-            segment,
+            columns,
             notes,
             data_start,
             data_line,
