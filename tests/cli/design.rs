@@ -172,7 +172,8 @@ fn rao_scott_across_three_waves_agrees_with_r() {
     );
 }
 
-const FULL: [&str; 10] = [
+/// Every design column of the design fixtures, and segments.
+pub const FULL: [&str; 10] = [
     "--weight-col",
     "weight",
     "--strata-col",
@@ -394,30 +395,20 @@ fn chunked_input_gives_the_whole_run_to_1e_12() {
             path.display().to_string()
         })
         .collect();
-    let options = [
-        "--wave-col",
-        "year",
-        "--dept-col",
-        "department",
-        "--weight-col",
-        "weight",
-        "--strata-col",
-        "region",
-        "--psu-col",
-        "psu",
-        "--fpc-col",
-        "fpc",
-        "--by",
-        "size",
-        "--format",
-        "json",
-    ];
+    let options: Vec<&str> = ["--wave-col", "year", "--dept-col", "department"]
+        .into_iter()
+        .chain(FULL)
+        .chain(["--format", "json"])
+        .collect();
     let whole_file = fixture("design/single.csv");
-    let whole: Vec<&str> = ["shares", whole_file.as_str()].into_iter().chain(options).collect();
+    let whole: Vec<&str> = ["shares", whole_file.as_str()]
+        .into_iter()
+        .chain(options.iter().copied())
+        .collect();
     let parts: Vec<&str> = ["shares"]
         .into_iter()
         .chain(chunks.iter().map(String::as_str))
-        .chain(options)
+        .chain(options.iter().copied())
         .collect();
     let (a, b) = (json(&deptshare(&whole)), json(&deptshare(&parts)));
     let (a, b) = (a["estimates"].as_array().unwrap(), b["estimates"].as_array().unwrap());
