@@ -6,8 +6,8 @@ use crate::aggregate;
 use crate::error::{Error, Result};
 use crate::ingest::{self, Choice, IngestSummary, InputFormat, InputSpec, RawInput, Reject};
 use crate::responses;
-use crate::stats::tally::Tally;
 use crate::stats::{self, DesignSpec, Estimate, EstimateSettings};
+use crate::tally::Tally;
 use crate::taxonomy::Taxonomy;
 use crate::trend::{self, Trend};
 
@@ -61,16 +61,14 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
         (input.key_hashes, input.rejected_key_hashes) = (Vec::new(), Vec::new());
     }
     let tallies = tallies(&mut inputs, taxonomy)?;
-    let tallied: BTreeSet<String> = tallies.keys().cloned().collect();
-    let frame = responses::build(&inputs, taxonomy, &tallied)?;
-    let estimation = estimate_each(&frame, &tallies, &choices, &designs, settings, &inputs)?;
+    let estimation = estimate_each(&tallies, &choices, &designs, settings, &inputs)?;
     let mut estimates = estimation.estimates;
     estimates.extend(published.estimates);
     estimates.sort_by(|a, b| a.sort_key(taxonomy).cmp(&b.sort_key(taxonomy)));
     let trend = trend::compare_with(&estimates, &estimation.wave_tests, settings.level);
     rejects.sort();
     let mut warnings = published.warnings;
-    warnings.extend(unanswered_waves(&inputs, &tallies));
+    warnings.extend(unanswered_waves(&tallies));
     Ok(Analysis {
         inputs,
         summary,
@@ -85,7 +83,6 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
 /// The estimates study by study, so that an error of the estimate stage (a lonely PSU, an fpc that
 /// varies within a stratum) names the files of its study, as every error does.
 fn estimate_each(
-    frame: &polars::prelude::DataFrame,
     tallies: &BTreeMap<String, Tally>,
     choices: &BTreeMap<String, Choice>,
     designs: &BTreeMap<String, DesignSpec>,
@@ -95,7 +92,7 @@ fn estimate_each(
     let mut all = stats::Estimation::default();
     for (study, choice) in choices {
         let one = BTreeMap::from([(study.clone(), *choice)]);
-        let estimation = stats::estimate(frame, tallies, &one, designs, settings).map_err(|e| {
+        let estimation = stats::estimate(tallies, &one, designs, settings).map_err(|e| {
             let files: Vec<String> = inputs
                 .iter()
                 .filter(|i| &i.spec.study == study)
@@ -112,19 +109,16 @@ fn estimate_each(
     Ok(all)
 }
 
-/// One tally per study with a file read by the large-file path, holding all of that study's
-/// respondents (its files read by the careful reader are added to it).
+/// One tally per study, every file of it summed in file order: the one statistic the estimate
+/// stage works from, whichever reader read a file (the careful reader's answers are added here,
+/// after the label checks; the large-file path hands on its tally).
 fn tallies(inputs: &mut [RawInput], taxonomy: &Taxonomy) -> Result<BTreeMap<String, Tally>> {
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
     for input in inputs.iter_mut() {
-        if let Some(tally) = input.tally.take() {
-            tallies.entry(input.spec.study.clone()).or_default().merge(&tally);
-            input.tally = Some(tally);
-        }
-    }
-    for input in inputs.iter().filter(|i| i.tally.is_none()) {
-        if let Some(tally) = tallies.get_mut(&input.spec.study) {
-            responses::tally(input, taxonomy, tally)?;
+        let tally = tallies.entry(input.spec.study.clone()).or_default();
+        match input.tally.take() {
+            Some(streamed) => tally.merge(&streamed),
+            None => responses::tally(input, taxonomy, tally)?,
         }
     }
     Ok(tallies)
@@ -245,23 +239,13 @@ fn reject_repeated_respondents(input: &mut RawInput, seen: &mut BTreeMap<(String
 
 /// Waves in which every accepted respondent left the question blank: they have no base, so no
 /// shares, and would otherwise vanish without a word.
-fn unanswered_waves(inputs: &[RawInput], tallies: &BTreeMap<String, Tally>) -> Vec<String> {
+fn unanswered_waves(tallies: &BTreeMap<String, Tally>) -> Vec<String> {
     let mut waves: BTreeMap<(&str, i32), (u64, u64)> = BTreeMap::new();
     for (study, tally) in tallies {
         for (wave, (answered, blank)) in tally.answered_by_wave() {
             let entry = waves.entry((study.as_str(), wave)).or_default();
             entry.0 += answered;
             entry.1 += blank;
-        }
-    }
-    for input in inputs.iter().filter(|i| !tallies.contains_key(&i.spec.study)) {
-        for answer in &input.answers {
-            let entry = waves.entry((input.spec.study.as_str(), answer.wave)).or_default();
-            if answer.labels.is_empty() {
-                entry.1 += 1
-            } else {
-                entry.0 += 1
-            }
         }
     }
     waves

@@ -1,42 +1,15 @@
-//! The normalize stage: raw answers become the `Responses` frame of canonical categories.
+//! The normalize stage for the careful reader: raw answers' labels become canonical categories,
+//! and each respondent is added to its study's tally (the large-file path does the same per block).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use polars::prelude::*;
-
 use crate::error::{Error, Result};
-use crate::ingest::{Choice, RawAnswer, RawInput};
-use crate::stats::tally::{Respondent, Tally};
+use crate::ingest::{Choice, RawInput};
+use crate::tally::{Respondent, Tally};
 use crate::taxonomy::Taxonomy;
 
-/// Builds the respondent frame, one row per respondent and named category:
-/// `study, wave, respondent, category, weight, stratum, psu, fpc, segment`.
-/// A respondent without an answer keeps one row with a null category so no-answer counts
-/// stay visible; design columns are null when the input has none.
-/// Inputs of the studies in `tallied` are left out: they go to `tally` instead.
-pub fn build(inputs: &[RawInput], taxonomy: &Taxonomy, tallied: &BTreeSet<String>) -> Result<DataFrame> {
-    let mut rows = Rows::default();
-    let mut labels = Resolved::new(taxonomy);
-    for (index, input) in inputs.iter().enumerate() {
-        if tallied.contains(&input.spec.study) {
-            continue;
-        }
-        check_labels(input, &mut labels)?;
-        for answer in &input.answers {
-            let named: BTreeSet<&str> = answer.labels.iter().filter_map(|l| labels.resolve(l)).collect();
-            if named.is_empty() {
-                rows.push(index, &input.spec.study, answer, None);
-            }
-            for id in named {
-                rows.push(index, &input.spec.study, answer, Some(id));
-            }
-        }
-    }
-    rows.into_frame()
-}
-
-/// Adds the answers of a file read by the careful reader to its study's tally (a study with a file
-/// read by the large-file path is estimated from a tally), after the same label checks as `build`.
+/// Adds the answers of a file read by the careful reader to its study's tally, after checking that
+/// every label is known (the first unknown one is an error naming its line).
 pub fn tally(input: &RawInput, taxonomy: &Taxonomy, tally: &mut Tally) -> Result<()> {
     let mut labels = Resolved::new(taxonomy);
     check_labels(input, &mut labels)?;
@@ -134,47 +107,4 @@ fn several_departments(cell: &str, taxonomy: &Taxonomy) -> Option<char> {
         let parts: Vec<&str> = cell.split(*sep).map(str::trim).filter(|p| !p.is_empty()).collect();
         parts.len() > 1 && parts.iter().all(|p| taxonomy.resolve(p).is_some())
     })
-}
-
-#[derive(Default)]
-struct Rows {
-    study: Vec<String>,
-    wave: Vec<i32>,
-    respondent: Vec<String>,
-    category: Vec<Option<String>>,
-    weight: Vec<f64>,
-    stratum: Vec<Option<String>>,
-    psu: Vec<Option<String>>,
-    fpc: Vec<Option<f64>>,
-    segment: Vec<Option<String>>,
-}
-
-impl Rows {
-    /// One row; ids are unique within a file, not across files, so they are keyed by file.
-    fn push(&mut self, file: usize, study: &str, answer: &RawAnswer, category: Option<&str>) {
-        self.study.push(study.to_string());
-        self.wave.push(answer.wave);
-        self.respondent.push(format!("{file}:{}", answer.respondent));
-        self.category.push(category.map(str::to_string));
-        self.weight.push(answer.weight);
-        self.stratum.push(answer.stratum.clone());
-        self.psu.push(answer.psu.clone());
-        self.fpc.push(answer.fpc);
-        self.segment.push(answer.segment.clone());
-    }
-
-    fn into_frame(self) -> Result<DataFrame> {
-        df!(
-            "study" => self.study,
-            "wave" => self.wave,
-            "respondent" => self.respondent,
-            "category" => self.category,
-            "weight" => self.weight,
-            "stratum" => self.stratum,
-            "psu" => self.psu,
-            "fpc" => self.fpc,
-            "segment" => self.segment,
-        )
-        .map_err(|e| Error::Invalid(format!("building the respondent frame: {e}")))
-    }
 }

@@ -246,7 +246,7 @@ pub struct RawInput {
     pub notes: Vec<String>,
     /// The respondents of a file read by the large-file path (its `answers` are then empty).
     #[cfg(not(fuzzing))]
-    pub tally: Option<crate::stats::tally::Tally>,
+    pub tally: Option<crate::tally::Tally>,
     /// With `tally`: a hash of every row's respondent key (`stream::key_hash`), for the check of
     /// respondents repeated across files, and those of the rows rejected after it was taken.
     pub key_hashes: Vec<Vec<u64>>,

@@ -1,15 +1,14 @@
-//! Domain sums for the estimates: polars lazy group-bys over wave (and segment), stratum, PSU and
-//! category reduce the respondent frame to a few numbers per stratum, from which `design` computes
-//! variances. No loop ever runs over respondents.
+//! Domain sums for the estimates: a study's tally (`crate::tally`) reduced to a few numbers per
+//! wave (and segment), stratum and category, from which `design` computes variances. Every input
+//! format and file size arrives here as a tally, so each statistic is computed in one place.
 
-use std::collections::{BTreeMap, HashMap};
-
-use polars::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::design::{StratumDesign, population};
 use super::estimate::Kind;
 use super::group::Group;
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::tally::{Cell, Key, NO_SEGMENT, Names, SELF_UNIT, Tally};
 
 /// Sums over the PSUs of one stratum within a domain: weights W_i and their squares, respondents, PSUs present.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -65,116 +64,6 @@ pub struct Request<'a> {
     pub base_all: bool,
 }
 
-/// Strata are nested in waves (waves are independent samples) and PSUs in strata (R's `nest = TRUE`);
-/// a missing stratum is one stratum per wave, a missing PSU is the respondent.
-pub fn study_sums(frame: &DataFrame, request: &Request) -> Result<StudySums> {
-    let (prepared, strata) = prepare(frame, request).map_err(polars_error)?;
-    let prepared = prepared.lazy();
-    let mut sums = StudySums::default();
-    if request.design {
-        sums.design = full_design(prepared.clone(), &strata)?;
-    }
-    let answered = if request.base_all {
-        prepared
-    } else {
-        prepared.filter(col("category").is_not_null())
-    };
-    collect_domains(answered.clone(), &["wave"], request, &strata, &mut sums)?;
-    if request.segments {
-        let segmented = answered.filter(col("segment").is_not_null());
-        collect_domains(segmented, &["wave", "segment"], request, &strata, &mut sums)?;
-    }
-    Ok(sums)
-}
-
-/// The study's rows with `unit` added and the stratum (and, clustered, the unit) as integer codes,
-/// computed once: every query below reads them, and a lazy plan would filter and copy the whole
-/// frame again for each, and hash the strings in every group-by. A frame of one study is not
-/// filtered, and a PSU column without nulls is the unit as it is. Returns the stratum names by code.
-fn prepare(frame: &DataFrame, request: &Request) -> PolarsResult<(DataFrame, Vec<String>)> {
-    let mask = frame.column("study")?.str()?.equal(request.study);
-    let rows = if mask.all() {
-        frame.clone()
-    } else {
-        frame.filter(&mask)?
-    };
-    let nulls = rows.column("psu")?.null_count();
-    let unit = match nulls {
-        0 => col("psu"),
-        n if n == rows.height() => col("respondent"),
-        _ => when(col("psu").is_null()).then(col("respondent")).otherwise(col("psu")),
-    };
-    let mut rows = rows
-        .lazy()
-        .with_columns([col("stratum").fill_null(lit("")).alias("stratum"), unit.alias("unit")])
-        .collect()?;
-    let (stratum, names) = codes(rows.column("stratum")?.str()?);
-    rows.with_column(stratum.with_name("stratum".into()).into_series().into_column())?;
-    // Without PSUs the unit is the respondent: only counted (`full_design`), never grouped by.
-    if request.clustered {
-        let (unit, _) = codes(rows.column("unit")?.str()?);
-        rows.with_column(unit.with_name("unit".into()).into_series().into_column())?;
-    }
-    Ok((rows, names))
-}
-
-/// Dense codes of a string column numbered in the strings' sort order, and the strings by code.
-/// The order matters: `category_sums` sorts by unit, and its float sums add up in that order.
-fn codes(column: &StringChunked) -> (UInt32Chunked, Vec<String>) {
-    let mut index: HashMap<&str, u32> = HashMap::new();
-    let first: Vec<Option<u32>> = column
-        .iter()
-        .map(|value| {
-            value.map(|v| {
-                let next = index.len() as u32;
-                *index.entry(v).or_insert(next)
-            })
-        })
-        .collect();
-    let mut names: Vec<(&str, u32)> = index.into_iter().collect();
-    names.sort_unstable();
-    let mut rank = vec![0u32; names.len()];
-    for (position, (_, code)) in names.iter().enumerate() {
-        rank[*code as usize] = position as u32;
-    }
-    let ranked = first.into_iter().map(|c| c.map(|c| rank[c as usize]));
-    let codes = UInt32Chunked::from_iter_options(column.name().clone(), ranked);
-    (codes, names.into_iter().map(|(name, _)| name.to_string()).collect())
-}
-
-/// PSUs per stratum over every respondent of the wave (answered or not, as R's design is built on
-/// all rows) and the fpc resolved to a population of PSUs.
-fn full_design(prepared: LazyFrame, names: &[String]) -> Result<BTreeMap<(i32, String), StratumDesign>> {
-    let out = prepared
-        .group_by_stable([col("wave"), col("stratum")])
-        .agg([
-            col("unit").n_unique().alias("psus"),
-            col("fpc").min().alias("fpc_low"),
-            col("fpc").max().alias("fpc_high"),
-        ])
-        .collect()
-        .map_err(polars_error)?;
-    let (waves, strata) = (i32s(&out, "wave")?, strata_of(&out, names)?);
-    let psus = f64s(&out, "psus")?;
-    let (low, high) = (opt_f64s(&out, "fpc_low")?, opt_f64s(&out, "fpc_high")?);
-    let fractions = high.iter().flatten().all(|v| *v <= 1.0);
-    let mut design = BTreeMap::new();
-    for i in 0..out.height() {
-        let stratum = strata[i].clone();
-        let label = stratum_label(&stratum, waves[i]);
-        let population = match (low[i], high[i]) {
-            (Some(lo), Some(hi)) => Some(population(&label, psus[i], (lo, hi), fractions)?),
-            _ => None,
-        };
-        let value = StratumDesign {
-            psus: psus[i],
-            population,
-        };
-        design.insert((waves[i], stratum), value);
-    }
-    Ok(design)
-}
-
 /// `stratum` (wave N), or just the wave when the design has no strata.
 pub fn stratum_label(stratum: &str, wave: i32) -> String {
     if stratum.is_empty() {
@@ -184,229 +73,216 @@ pub fn stratum_label(stratum: &str, wave: i32) -> String {
     }
 }
 
-fn collect_domains(
-    answered: LazyFrame,
-    keys: &[&str],
-    request: &Request,
-    names: &[String],
-    sums: &mut StudySums,
-) -> Result<()> {
-    let respondents = one_row_each(answered.clone(), request.multi);
-    let by = |extra: &[&str]| -> Vec<Expr> { keys.iter().chain(extra).map(|k| col(*k)).collect() };
-    let units = if request.clustered {
-        let grouped = respondents
-            .group_by_stable(by(&["stratum", "unit"]))
-            .agg([col("weight").sum().alias("w"), col("weight").len().alias("r")]);
-        grouped.collect().map_err(polars_error)?.lazy()
-    } else {
-        let mut columns = by(&["stratum", "unit"]);
-        columns.extend([col("weight").alias("w"), lit(1.0).alias("r")]);
-        respondents.select(columns)
-    };
-    let strata = units
-        .clone()
-        .group_by_stable(by(&["stratum"]))
-        .agg([
-            col("w").sum().alias("w"),
-            (col("w") * col("w")).sum().alias("ww"),
-            col("r").cast(DataType::Float64).sum().alias("respondents"),
-            col("w").len().alias("psus"),
-        ])
-        .collect()
-        .map_err(polars_error)?;
-    read_strata(&strata, keys, names, sums)?;
-    let named = answered.clone().filter(col("category").is_not_null());
-    let mut parts = vec![named.with_column(lit("department").alias("kind"))];
-    for group in request.groups {
-        let members = one_row_each(answered.clone().filter(member_of(&group.members)), request.multi);
-        parts.push(members.with_columns([lit(group.name.clone()).alias("category"), lit("group").alias("kind")]));
+/// Strata are nested in waves (waves are independent samples) and PSUs in strata (R's `nest = TRUE`);
+/// a missing stratum is one stratum per wave, a missing PSU is the respondent.
+/// The domain sums `estimate` works from.
+/// Within a domain, cells are summed in the order of their stratum, PSU, set and segment names,
+/// so the float sums do not depend on the order in which rows or blocks arrived.
+pub fn study_sums(tally: &Tally, request: &Request) -> Result<StudySums> {
+    let mut sums = StudySums::default();
+    if request.design {
+        sums.design = full_design(tally)?;
     }
-    let rows = concat(parts, UnionArgs::default()).map_err(polars_error)?;
-    let categories = category_sums(rows, units, keys, request)?
-        .collect()
-        .map_err(polars_error)?;
-    read_categories(&categories, keys, names, sums)
-}
-
-/// Respondents once each: a multiple-choice respondent has a row per named category.
-/// Keyed by wave and id (a panel reuses ids across waves), in first-appearance order so the
-/// float sums after it add up in the same order on every run.
-fn one_row_each(rows: LazyFrame, multi: bool) -> LazyFrame {
-    if !multi {
-        return rows;
-    }
-    let rest = [
-        "study", "category", "weight", "stratum", "psu", "fpc", "segment", "unit",
-    ];
-    let order = [
-        "study",
-        "wave",
-        "respondent",
-        "category",
-        "weight",
-        "stratum",
-        "psu",
-        "fpc",
-        "segment",
-        "unit",
-    ];
-    rows.group_by_stable([col("wave"), col("respondent")])
-        .agg(rest.map(|c| col(c).first()))
-        .select(order.map(col))
-}
-
-fn category_sums(rows: LazyFrame, units: LazyFrame, keys: &[&str], request: &Request) -> Result<LazyFrame> {
-    let (clustered, rows) = (request.clustered, in_fixed_order(rows, keys, request.multi)?);
-    let by = |extra: &[&str]| -> Vec<Expr> { keys.iter().chain(extra).map(|k| col(*k)).collect() };
-    let per_unit = if clustered {
-        let unit_keys = by(&["stratum", "unit"]);
-        let sort_keys: Vec<String> = keys
-            .iter()
-            .chain(&["stratum", "unit", "kind", "category"])
-            .map(|k| k.to_string())
-            .collect();
-        // A hash join's output order varies between runs, and a lazy sort before a group-by may be
-        // optimised away: sorting the collected rows makes the sums below add up in one order, so
-        // reruns give byte-identical standard errors.
-        rows.group_by_stable(by(&["stratum", "unit", "kind", "category"]))
-            .agg([col("weight").sum().alias("y"), col("weight").len().alias("c")])
-            .join(
-                units.select(unit_keys.iter().cloned().chain([col("w")]).collect::<Vec<_>>()),
-                unit_keys.clone(),
-                unit_keys,
-                JoinArgs::new(JoinType::Inner),
-            )
-            .collect()
-            .and_then(|joined| joined.sort(sort_keys, SortMultipleOptions::default()))
-            .map_err(polars_error)?
-            .lazy()
-    } else {
-        let mut columns = by(&["stratum", "kind", "category"]);
-        columns.extend([col("weight").alias("y"), col("weight").alias("w"), lit(1.0).alias("c")]);
-        rows.select(columns)
-    };
-    Ok(per_unit.group_by_stable(by(&["stratum", "kind", "category"])).agg([
-        col("y").sum().alias("y"),
-        (col("y") * col("y")).sum().alias("yy"),
-        (col("y") * col("w")).sum().alias("yw"),
-        col("c").cast(DataType::Float64).sum().alias("count"),
-    ]))
-}
-
-/// Multiple-choice rows come out of the per-respondent de-duplication in an order that varies
-/// between runs, and float sums follow it: sorting them (multiple choice only; single choice keeps
-/// its file order) makes reruns byte-identical at the cost of one sort.
-fn in_fixed_order(rows: LazyFrame, keys: &[&str], multi: bool) -> Result<LazyFrame> {
-    if !multi {
-        return Ok(rows);
-    }
-    let order: Vec<String> = keys
-        .iter()
-        .chain(&["stratum", "unit", "kind", "category", "respondent"])
-        .map(|k| k.to_string())
+    let categories = categories(tally, request);
+    let in_base: Vec<bool> = (0..tally.sets.len() as u32)
+        .map(|set| request.base_all || !tally.sets.name(set).is_empty())
         .collect();
-    Ok(rows
-        .collect()
-        .and_then(|rows| rows.sort(order, SortMultipleOptions::default()))
-        .map_err(polars_error)?
-        .lazy())
+    let mut domains: BTreeMap<Domain, Vec<(Key, Cell)>> = BTreeMap::new();
+    for cell in tally.cells() {
+        let (key, _) = cell;
+        if !in_base[key.set as usize] {
+            continue;
+        }
+        let whole = Domain {
+            wave: key.wave,
+            segment: None,
+        };
+        domains.entry(whole).or_default().push(cell);
+        if request.segments && key.segment != NO_SEGMENT {
+            let segment = Some(tally.segments.name(key.segment).to_string());
+            domains
+                .entry(Domain {
+                    wave: key.wave,
+                    segment,
+                })
+                .or_default()
+                .push(cell);
+        }
+    }
+    let order = Order::of(tally);
+    for (domain, mut cells) in domains {
+        cells.sort_unstable_by_key(|(key, _)| order.key(key));
+        sums.domains.insert(domain, domain_sums(tally, &cells, &categories));
+    }
+    Ok(sums)
 }
 
-fn member_of(members: &[String]) -> Expr {
-    members
-        .iter()
-        .map(|m| col("category").eq(lit(m.clone())))
-        .reduce(|a, b| a.or(b))
-        .unwrap_or_else(|| lit(false))
-}
-
-fn domains(out: &DataFrame, keys: &[&str]) -> Result<Vec<Domain>> {
-    let waves = i32s(out, "wave")?;
-    let segments = if keys.contains(&"segment") {
-        strs(out, "segment")?
-    } else {
-        vec![None; out.height()]
-    };
-    Ok(waves
+/// Each category named anywhere (a department) and each group, with the sets that count for it.
+fn categories(tally: &Tally, request: &Request) -> Vec<((Kind, String), Vec<bool>)> {
+    let sets: Vec<Vec<&str>> = (0..tally.sets.len() as u32).map(|s| tally.set_members(s)).collect();
+    let named: BTreeSet<&str> = sets.iter().flatten().copied().collect();
+    let member =
+        |wanted: &dyn Fn(&str) -> bool| -> Vec<bool> { sets.iter().map(|set| set.iter().any(|c| wanted(c))).collect() };
+    let mut out: Vec<((Kind, String), Vec<bool>)> = named
         .into_iter()
-        .zip(segments)
-        .map(|(wave, segment)| Domain { wave, segment })
-        .collect())
-}
-
-fn read_strata(out: &DataFrame, keys: &[&str], names: &[String], sums: &mut StudySums) -> Result<()> {
-    let (strata, w, ww) = (strata_of(out, names)?, f64s(out, "w")?, f64s(out, "ww")?);
-    let (respondents, psus) = (f64s(out, "respondents")?, f64s(out, "psus")?);
-    for (i, domain) in domains(out, keys)?.into_iter().enumerate() {
-        let entry = sums.domains.entry(domain).or_default();
-        let value = StratumSums {
-            w: w[i],
-            ww: ww[i],
-            respondents: respondents[i],
-            psus: psus[i],
-        };
-        entry.strata.insert(strata[i].clone(), value);
+        .map(|c| ((Kind::Department, c.to_string()), member(&|x| x == c)))
+        .collect();
+    for group in request.groups {
+        let members = member(&|x| group.members.iter().any(|m| m == x));
+        out.push(((Kind::Group, group.name.clone()), members));
     }
-    Ok(())
+    out
 }
 
-fn read_categories(out: &DataFrame, keys: &[&str], strata: &[String], sums: &mut StudySums) -> Result<()> {
-    let (strata, kinds, names) = (strata_of(out, strata)?, strs(out, "kind")?, strs(out, "category")?);
-    let (y, yy, yw, count) = (f64s(out, "y")?, f64s(out, "yy")?, f64s(out, "yw")?, f64s(out, "count")?);
-    for (i, domain) in domains(out, keys)?.into_iter().enumerate() {
-        let kind = if kinds[i].as_deref() == Some("group") {
-            Kind::Group
+/// PSUs per wave and stratum over every respondent (answered or not, in a segment or not) and
+/// the fpc turned into a population of PSUs.
+fn full_design(tally: &Tally) -> Result<BTreeMap<(i32, String), StratumDesign>> {
+    // In order of first appearance: an error names the first bad stratum.
+    let mut order: Vec<(i32, u32)> = Vec::new();
+    let mut units: HashMap<(i32, u32), (BTreeSet<u32>, u64)> = HashMap::new();
+    for (key, cell) in tally.cells() {
+        let entry = units.entry((key.wave, key.stratum)).or_insert_with(|| {
+            order.push((key.wave, key.stratum));
+            Default::default()
+        });
+        if key.unit == SELF_UNIT {
+            entry.1 += cell.n;
         } else {
-            Kind::Department
-        };
-        let category = (kind, names[i].clone().unwrap_or_default());
-        let value = CategorySums {
-            y: y[i],
-            yy: yy[i],
-            yw: yw[i],
-            count: count[i],
-        };
-        let entry = sums.domains.entry(domain).or_default();
-        let by_stratum = entry.categories.entry(category).or_default();
-        by_stratum.insert(strata[i].clone(), value);
+            entry.0.insert(key.unit);
+        }
     }
-    Ok(())
+    let fractions = tally.fpc_are_fractions();
+    let mut design = BTreeMap::new();
+    for (wave, stratum) in order {
+        let (named, own) = units.remove(&(wave, stratum)).unwrap_or_default();
+        let name = tally.strata.name(stratum).to_string();
+        let psus = (named.len() as u64 + own) as f64;
+        let population = match tally.fpc_range(wave, stratum) {
+            Some(range) => Some(population(&stratum_label(&name, wave), psus, range, fractions)?),
+            None => None,
+        };
+        design.insert((wave, name), StratumDesign { psus, population });
+    }
+    Ok(design)
 }
 
-fn column<'a>(out: &'a DataFrame, name: &str) -> Result<&'a Column> {
-    out.column(name).map_err(polars_error)
+/// One domain's strata and category sums from its cells (sorted, in the base).
+fn domain_sums(tally: &Tally, cells: &[(Key, Cell)], categories: &[((Kind, String), Vec<bool>)]) -> DomainSums {
+    let mut out = DomainSums::default();
+    let mut start = 0;
+    while start < cells.len() {
+        let stratum = cells[start].0.stratum;
+        let end = start + cells[start..].iter().take_while(|(k, _)| k.stratum == stratum).count();
+        let name = tally.strata.name(stratum).to_string();
+        let (strata, by_category) = stratum_sums(&cells[start..end], categories);
+        out.strata.insert(name.clone(), strata);
+        for ((category, _), sums) in categories.iter().zip(by_category) {
+            if sums.count > 0.0 {
+                out.categories
+                    .entry(category.clone())
+                    .or_default()
+                    .insert(name.clone(), sums);
+            }
+        }
+        start = end;
+    }
+    out
 }
 
-fn opt_f64s(out: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
-    let cast = column(out, name)?.cast(&DataType::Float64).map_err(polars_error)?;
-    let values = cast.f64().map_err(polars_error)?;
-    Ok((0..values.len()).map(|i| values.get(i)).collect())
+/// The sums of one stratum of a domain from its cells in `Order`: each PSU's cells are adjacent
+/// (a PSU with segments has its cells of several segments added up here).
+fn stratum_sums(cells: &[(Key, Cell)], categories: &[((Kind, String), Vec<bool>)]) -> (StratumSums, Vec<CategorySums>) {
+    let mut strata = StratumSums::default();
+    let mut by_category = vec![CategorySums::default(); categories.len()];
+    for cells in cells.chunk_by(|a, b| a.0.unit == b.0.unit) {
+        if cells[0].0.unit == SELF_UNIT {
+            // Each respondent is a PSU: W_i = w, Y_i = w or 0, so the squares are the Σw² held.
+            for (key, cell) in cells {
+                strata.w += cell.w;
+                strata.ww += cell.ww;
+                strata.respondents += cell.n as f64;
+                strata.psus += cell.n as f64;
+                for ((_, sets), sums) in categories.iter().zip(by_category.iter_mut()) {
+                    if sets[key.set as usize] {
+                        sums.y += cell.w;
+                        sums.yy += cell.ww;
+                        sums.yw += cell.ww;
+                        sums.count += cell.n as f64;
+                    }
+                }
+            }
+            continue;
+        }
+        let w: f64 = cells.iter().map(|(_, c)| c.w).sum();
+        strata.w += w;
+        strata.ww += w * w;
+        strata.respondents += cells.iter().map(|(_, c)| c.n as f64).sum::<f64>();
+        strata.psus += 1.0;
+        for ((_, sets), sums) in categories.iter().zip(by_category.iter_mut()) {
+            let members = cells.iter().filter(|(key, _)| sets[key.set as usize]);
+            let (y, count) = members.fold((0.0, 0u64), |(y, n), (_, c)| (y + c.w, n + c.n));
+            if count > 0 {
+                sums.y += y;
+                sums.yy += y * y;
+                sums.yw += y * w;
+                sums.count += count as f64;
+            }
+        }
+    }
+    (strata, by_category)
 }
 
-fn f64s(out: &DataFrame, name: &str) -> Result<Vec<f64>> {
-    Ok(opt_f64s(out, name)?.into_iter().map(|v| v.unwrap_or(0.0)).collect())
+/// The rank of every code in its names' sort order: cells are summed in this order.
+struct Order {
+    strata: Vec<u32>,
+    units: Vec<u32>,
+    sets: Vec<u32>,
+    segments: Vec<u32>,
 }
 
-fn i32s(out: &DataFrame, name: &str) -> Result<Vec<i32>> {
-    let cast = column(out, name)?.cast(&DataType::Int32).map_err(polars_error)?;
-    let values = cast.i32().map_err(polars_error)?;
-    Ok((0..values.len()).map(|i| values.get(i).unwrap_or(0)).collect())
+impl Order {
+    fn of(tally: &Tally) -> Order {
+        Order {
+            strata: ranks(&tally.strata),
+            units: unit_ranks(tally),
+            sets: ranks(&tally.sets),
+            segments: ranks(&tally.segments),
+        }
+    }
+
+    /// Stratum, then PSU (respondents who are their own PSU last), set and segment.
+    fn key(&self, key: &Key) -> (u32, u32, u32, u32) {
+        let rank = |ranks: &[u32], code: u32| ranks.get(code as usize).copied().unwrap_or(u32::MAX);
+        (
+            rank(&self.strata, key.stratum),
+            rank(&self.units, key.unit),
+            rank(&self.sets, key.set),
+            rank(&self.segments, key.segment),
+        )
+    }
 }
 
-/// The `stratum` codes of an output decoded to names.
-fn strata_of(out: &DataFrame, names: &[String]) -> Result<Vec<String>> {
-    let codes = column(out, "stratum")?.u32().map_err(polars_error)?;
-    Ok(codes
-        .iter()
-        .map(|c| c.and_then(|c| names.get(c as usize)).cloned().unwrap_or_default())
-        .collect())
+/// PSUs ranked by label (their wave and stratum are already apart in a domain's sorted cells).
+fn unit_ranks(tally: &Tally) -> Vec<u32> {
+    let label = |code: u32| tally.units.get(code).map_or("", |u| u.label.as_str());
+    let mut order: Vec<u32> = (0..tally.units.len() as u32).collect();
+    order.sort_unstable_by(|a, b| label(*a).cmp(label(*b)).then(a.cmp(b)));
+    let mut ranks = vec![0; order.len()];
+    for (rank, code) in order.into_iter().enumerate() {
+        ranks[code as usize] = rank as u32;
+    }
+    ranks
 }
 
-fn strs(out: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
-    let values = column(out, name)?.str().map_err(polars_error)?;
-    Ok((0..values.len()).map(|i| values.get(i).map(str::to_string)).collect())
+fn ranks(names: &Names) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..names.len() as u32).collect();
+    order.sort_unstable_by(|a, b| names.name(*a).cmp(names.name(*b)));
+    let mut ranks = vec![0; order.len()];
+    for (rank, code) in order.into_iter().enumerate() {
+        ranks[code as usize] = rank as u32;
+    }
+    ranks
 }
 
-pub(crate) fn polars_error(e: PolarsError) -> Error {
-    Error::Invalid(format!("polars: {e}"))
-}
+#[cfg(test)]
+mod tests;

@@ -1,20 +1,19 @@
 //! Shares per study, wave, segment and category (and groups of categories), unweighted or under a survey
-//! design, from the domain sums that `domains` computes with polars group-bys.
+//! design, from the domain sums that `domains` computes from each study's tally.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use polars::prelude::*;
 use serde::Serialize;
 
 use super::design::{DesignSpec, LonelyPsu, Moments, Stratum, design_effect, ratio_variance};
-use super::domains::{CategorySums, Domain, DomainSums, Request, StudySums, polars_error, stratum_label, study_sums};
+use super::domains::{CategorySums, Domain, DomainSums, Request, StudySums, stratum_label, study_sums};
 use super::group::Group;
 use super::proportion::{CiMethod, interval};
 use super::rao_scott::{RaoScott, rao_scott};
 use super::survey_ci::{DesignPoint, design_interval};
-use super::tally::Tally;
 use crate::error::Result;
 use crate::ingest::Choice;
+use crate::tally::Tally;
 use crate::taxonomy::Taxonomy;
 
 /// Department or group row.
@@ -153,17 +152,15 @@ pub struct Estimation {
 ///
 /// A multiple-choice group is the union (a respondent naming several members counts once), a
 /// single-choice group the sum. Studies in `designs` with weights or design columns are estimated as
-/// R survey does; the others as simple random samples. A study in `tallies` (read by the large-file
-/// path) is estimated from its tally, the others from their rows of `frame`.
+/// R survey does; the others as simple random samples. Each study is estimated from its tally (a
+/// study in `choices` without one has no respondents, so no rows).
 pub fn estimate(
-    frame: &DataFrame,
     tallies: &BTreeMap<String, Tally>,
     choices: &BTreeMap<String, Choice>,
     designs: &BTreeMap<String, DesignSpec>,
     settings: &EstimateSettings,
 ) -> Result<Estimation> {
-    let segments = frame.column("segment").map_err(polars_error)?.null_count() < frame.height()
-        || tallies.values().any(Tally::has_segments);
+    let segments = tallies.values().any(Tally::has_segments);
     let mut out = Estimation::default();
     for (study, choice) in choices {
         let spec = designs.get(study).copied().unwrap_or_default();
@@ -177,8 +174,8 @@ pub fn estimate(
             base_all: settings.base == Base::All,
         };
         let sums = match tallies.get(study.as_str()) {
-            Some(tally) => tally.study_sums(&request)?,
-            None => study_sums(frame, &request)?,
+            Some(tally) => study_sums(tally, &request)?,
+            None => StudySums::default(),
         };
         let context = Context {
             study,

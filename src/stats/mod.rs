@@ -7,7 +7,6 @@ pub mod group;
 pub mod proportion;
 pub mod rao_scott;
 pub mod survey_ci;
-pub mod tally;
 pub mod tests;
 
 pub use design::{DesignSpec, LonelyPsu};

@@ -9,7 +9,7 @@ use super::super::generic::{MISSING_SEGMENT, parse_fpc, parse_wave, parse_weight
 use super::super::{InputSpec, sniff};
 use super::deferred::{Deferred, accepted, resolve};
 use super::plan::Plan;
-use crate::stats::tally::{Key, NO_SEGMENT, SELF_UNIT, Tally};
+use crate::tally::{Key, NO_SEGMENT, SELF_UNIT, Tally};
 use crate::taxonomy::Taxonomy;
 
 /// The hasher of respondent keys: fixed, so a run is reproducible.
@@ -99,12 +99,32 @@ struct Last {
 }
 
 impl Last {
-    fn code(&mut self, cell: &str, names: &mut crate::stats::tally::Names) -> u32 {
+    fn code(&mut self, cell: &str, names: &mut crate::tally::Names) -> u32 {
         if !self.valid || self.text != cell {
             self.text.clear();
             self.text.push_str(cell);
             self.code = names.code(cell);
             self.valid = true;
+        }
+        self.code
+    }
+}
+
+/// The last PSU and its code; a PSU's code also names its wave and stratum.
+#[derive(Default)]
+struct LastUnit {
+    place: Option<(i32, u32)>,
+    text: String,
+    code: u32,
+}
+
+impl LastUnit {
+    fn code(&mut self, wave: i32, stratum: u32, cell: &str, tally: &mut Tally) -> u32 {
+        if self.place != Some((wave, stratum)) || self.text != cell {
+            self.text.clear();
+            self.text.push_str(cell);
+            self.code = tally.unit_code(wave, stratum, cell);
+            self.place = Some((wave, stratum));
         }
         self.code
     }
@@ -127,7 +147,7 @@ struct Reader<'a> {
     labels: HashMap<Box<str>, Resolved, IdHasher>,
     last_label: LastLabel,
     strata: Last,
-    units: Last,
+    units: LastUnit,
     segments: Last,
     /// The last id per wave while they rise (a block holds a wave or two).
     last_id: Vec<(i32, u64)>,
@@ -160,7 +180,7 @@ pub fn read(ctx: &Context, block: &Block) -> Result<BlockOut, Refusal> {
         labels: HashMap::with_hasher(IdHasher::default()),
         last_label: LastLabel::default(),
         strata: Last::default(),
-        units: Last::default(),
+        units: LastUnit::default(),
         segments: Last::default(),
         last_id: Vec::new(),
         hasher: IdHasher::with_seed(ID_SEED),
@@ -330,7 +350,7 @@ impl Reader<'_> {
             None => self.strata.code("", &mut tally.strata),
         };
         let unit = match plan.psu {
-            Some(_) => self.units.code(cell(plan.psu), &mut tally.units),
+            Some(_) => self.units.code(wave, stratum, cell(plan.psu), tally),
             None => SELF_UNIT,
         };
         let segment = match plan.segment {

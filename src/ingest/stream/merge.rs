@@ -9,7 +9,7 @@ use super::plan::Plan;
 use super::{MIN_BYTES_VAR, NOTE, key_hash};
 use crate::error::{Error, Result};
 use crate::ingest::{InputSpec, RawInput};
-use crate::stats::tally::{Respondent, Tally};
+use crate::tally::{Respondent, Tally};
 use crate::taxonomy::Taxonomy;
 
 /// Blocks merged in file order as they finish.

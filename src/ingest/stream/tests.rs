@@ -10,8 +10,8 @@ use super::read_with;
 use crate::ingest::{Choice, InputSpec, RawInput, read_bytes};
 use crate::responses;
 use crate::stats::Group;
-use crate::stats::domains::{Request, StudySums};
-use crate::stats::tally::Tally;
+use crate::stats::domains::{Request, StudySums, study_sums};
+use crate::tally::Tally;
 use crate::taxonomy::Taxonomy;
 
 const HEADER: [&str; 7] = ["id", "wave", "department", "weight", "stratum", "psu", "size"];
@@ -84,7 +84,7 @@ fn sums(tally: &Tally, multi: bool, base_all: bool) -> Result<StudySums, String>
         groups: &groups,
         base_all,
     };
-    tally.study_sums(&request).map_err(|e| e.to_string())
+    study_sums(tally, &request).map_err(|e| e.to_string())
 }
 
 fn close(a: f64, b: f64) -> bool {

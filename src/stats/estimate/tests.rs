@@ -6,29 +6,30 @@ use proptest::prelude::*;
 /// (wave, stratum, psu, category, weight) per respondent.
 type Respondent = (i32, u8, u8, u8, f64);
 
-fn frame_of(respondents: &[Respondent], scale: f64) -> DataFrame {
-    frame_with(respondents, scale, true)
+fn tally_of(respondents: &[Respondent], scale: f64) -> Tally {
+    tally_with(respondents, scale, true)
 }
 
-/// Without `design` the stratum and PSU columns are null, as when the input names none.
-fn frame_with(respondents: &[Respondent], scale: f64, design: bool) -> DataFrame {
-    let n = respondents.len();
+/// The study's tally; without `design` no stratum or PSU, as when the input names none.
+fn tally_with(respondents: &[Respondent], scale: f64, design: bool) -> Tally {
     let names = ["marketing", "pr", "sales"];
-    df!(
-        "study" => vec!["s"; n],
-        "wave" => respondents.iter().map(|r| r.0).collect::<Vec<_>>(),
-        "respondent" => (0..n).map(|i| i.to_string()).collect::<Vec<_>>(),
-        "category" => respondents.iter().map(|r| Some(names[r.3 as usize])).collect::<Vec<_>>(),
-        "weight" => respondents.iter().map(|r| r.4 * scale).collect::<Vec<_>>(),
-        "stratum" => respondents.iter().map(|r| design.then(|| format!("h{}", r.1))).collect::<Vec<_>>(),
-        "psu" => respondents.iter().map(|r| design.then(|| format!("p{}", r.2))).collect::<Vec<_>>(),
-        "fpc" => vec![None::<f64>; n],
-        "segment" => vec![None::<String>; n],
-    )
-    .unwrap_or_default()
+    let mut tally = Tally::default();
+    for r in respondents {
+        let (stratum, psu) = (format!("h{}", r.1), format!("p{}", r.2));
+        tally.add_respondent(&crate::tally::Respondent {
+            wave: r.0,
+            segment: None,
+            stratum: design.then_some(stratum.as_str()),
+            psu: design.then_some(psu.as_str()),
+            set: &[names[r.3 as usize]],
+            weight: r.4 * scale,
+            fpc: None,
+        });
+    }
+    tally
 }
 
-fn run(frame: &DataFrame, spec: DesignSpec, method: CiMethod) -> Vec<Estimate> {
+fn run(tally: &Tally, spec: DesignSpec, method: CiMethod) -> Vec<Estimate> {
     let settings = EstimateSettings {
         base: Base::Answered,
         method,
@@ -38,7 +39,8 @@ fn run(frame: &DataFrame, spec: DesignSpec, method: CiMethod) -> Vec<Estimate> {
     };
     let choices = BTreeMap::from([("s".to_string(), Choice::Single)]);
     let designs = BTreeMap::from([("s".to_string(), spec)]);
-    let out = estimate(frame, &BTreeMap::new(), &choices, &designs, &settings);
+    let tallies = BTreeMap::from([("s".to_string(), tally.clone())]);
+    let out = estimate(&tallies, &choices, &designs, &settings);
     out.map(|o| o.estimates).unwrap_or_default()
 }
 
@@ -50,9 +52,9 @@ fn a_group_nobody_named_is_reported_as_zero() {
         (2024, 1, 2, 0, 1.0),
         (2024, 1, 3, 2, 1.0),
     ];
-    let frame = frame_of(&people, 1.0);
+    let tally = tally_of(&people, 1.0);
     for spec in [DESIGN, DesignSpec::default()] {
-        let rows = run(&frame, spec, CiMethod::Wilson);
+        let rows = run(&tally, spec, CiMethod::Wilson);
         let groups: Vec<(i32, &str, f64, Option<u64>)> = rows
             .iter()
             .filter(|e| e.kind == Kind::Group)
@@ -93,10 +95,10 @@ proptest! {
     #[test]
     fn weights_of_one_give_the_unweighted_answer(mut people in respondents()) {
         people.iter_mut().for_each(|p| p.4 = 1.0);
-        let frame = frame_with(&people, 1.0, false);
+        let tally = tally_with(&people, 1.0, false);
         let weights = DesignSpec { weights: true, ..DesignSpec::default() };
-        let weighted = run(&frame, weights, CiMethod::Wilson);
-        let plain = run(&frame, DesignSpec::default(), CiMethod::Wilson);
+        let weighted = run(&tally, weights, CiMethod::Wilson);
+        let plain = run(&tally, DesignSpec::default(), CiMethod::Wilson);
         prop_assert_eq!(weighted.len(), plain.len());
         for (w, p) in weighted.iter().zip(&plain) {
             prop_assert_eq!((&w.category, w.n, w.count), (&p.category, p.n, p.count));
@@ -112,8 +114,8 @@ proptest! {
     #[test]
     fn scaling_all_weights_changes_nothing(people in respondents(), scale in 0.01f64..100.0) {
         let method = CiMethod::KornGraubard;
-        let base = run(&frame_of(&people, 1.0), DESIGN, method);
-        let scaled = run(&frame_of(&people, scale), DESIGN, method);
+        let base = run(&tally_of(&people, 1.0), DESIGN, method);
+        let scaled = run(&tally_of(&people, scale), DESIGN, method);
         prop_assert_eq!(base.len(), scaled.len());
         for (a, b) in base.iter().zip(&scaled) {
             prop_assert!((a.share - b.share).abs() <= 1e-12);
@@ -126,7 +128,7 @@ proptest! {
     #[test]
     fn single_choice_shares_sum_to_one_per_wave(people in respondents()) {
         for spec in [DESIGN, DesignSpec::default()] {
-            let estimates = run(&frame_of(&people, 1.0), spec, CiMethod::Logit);
+            let estimates = run(&tally_of(&people, 1.0), spec, CiMethod::Logit);
             let mut sums: BTreeMap<i32, f64> = BTreeMap::new();
             for e in estimates.iter().filter(|e| e.kind == Kind::Department) {
                 *sums.entry(e.wave).or_default() += e.share;
@@ -143,7 +145,7 @@ proptest! {
         people in respondents(),
         method in prop::sample::select(CiMethod::ALL.to_vec()),
     ) {
-        for e in run(&frame_of(&people, 1.0), DESIGN, method) {
+        for e in run(&tally_of(&people, 1.0), DESIGN, method) {
             if let (Some(low), Some(high)) = (e.ci_low, e.ci_high) {
                 prop_assert!((0.0..=1.0).contains(&low) && (0.0..=1.0).contains(&high), "{:?}", e);
                 prop_assert!(low <= e.share + 1e-12 && e.share <= high + 1e-12, "{:?}", e);
