@@ -1,6 +1,6 @@
 //! Read, normalize, estimate and compare in one call: the part every command shares.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::aggregate;
 use crate::error::{Error, Result};
@@ -33,7 +33,7 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
     let mut choices = BTreeMap::new();
     let mut published = aggregate::AggregateInput::default();
     let mut designs = BTreeMap::new();
-    let mut seen = BTreeMap::new();
+    let mut repeats = ingest::repeats::Repeats::default();
     for spec in specs.iter().filter(|s| s.format == InputFormat::Aggregate) {
         let table = aggregate::read(spec, taxonomy, settings)?;
         summary.add(&table.summary);
@@ -49,16 +49,12 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
         *design = design.union(design_of(spec)?);
         check_choice(&mut choices, spec, &spec.study, spec.choice)?;
         let mut input = ingest::read(spec, taxonomy)?;
-        reject_repeated_respondents(&mut input, &mut seen);
+        repeats.check(&mut input, &inputs, taxonomy)?;
         // A respondent repeated from an earlier file is a rejected row too.
         ingest::check_strict(spec, &input)?;
         summary.add(&input.summary);
         rejects.extend(input.rejects.iter().cloned());
         inputs.push(input);
-    }
-    check_repeats_beside_streamed(&mut inputs)?;
-    for input in inputs.iter_mut() {
-        (input.key_hashes, input.rejected_key_hashes) = (Vec::new(), Vec::new());
     }
     let tallies = tallies(&mut inputs, taxonomy)?;
     let estimation = estimate_each(&tallies, &choices, &designs, settings, &inputs)?;
@@ -122,119 +118,6 @@ fn tallies(inputs: &mut [RawInput], taxonomy: &Taxonomy) -> Result<BTreeMap<Stri
         }
     }
     Ok(tallies)
-}
-
-/// Respondents repeated across two files of a study, one of them read by the large-file path: that
-/// path keeps a hash of each respondent key, not the rows, so it cannot reject the later rows as
-/// `reject_repeated_respondents` does; the run stops rather than count them twice.
-fn check_repeats_beside_streamed(inputs: &mut [RawInput]) -> Result<()> {
-    let streamed: BTreeSet<String> = inputs
-        .iter()
-        .filter(|i| i.tally.is_some())
-        .map(|i| i.spec.study.clone())
-        .collect();
-    for study in streamed {
-        let files: Vec<usize> = (0..inputs.len()).filter(|i| inputs[*i].spec.study == study).collect();
-        if files.len() < 2 {
-            continue;
-        }
-        let keys: Vec<Vec<u64>> = files.iter().map(|i| sorted_keys(&mut inputs[*i])).collect();
-        for (b, later) in files.iter().enumerate() {
-            for (a, earlier) in files.iter().enumerate().take(b) {
-                let shared = shared_count(&keys[a], &keys[b]);
-                if shared > 0 && (inputs[*earlier].tally.is_some() || inputs[*later].tally.is_some()) {
-                    return Err(Error::Invalid(format!(
-                        "{}: {shared} respondent(s) (same wave and id) are also in {}; a file this large is read \
-                         by the large-file path, which cannot reject repeated respondents row by row, so the \
-                         run stops rather than count them twice. Remove them from one file, or read both with \
-                         the careful reader (DEPTSHARE_FAST_PATH_MIN_BYTES=never; files up to 256 MiB)",
-                        inputs[*later].spec.path.display(),
-                        inputs[*earlier].spec.path.display()
-                    )));
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-/// The respondent key hashes of a file, sorted and each once (taken from a streamed input).
-fn sorted_keys(input: &mut RawInput) -> Vec<u64> {
-    let mut keys: Vec<u64> = if input.tally.is_some() {
-        let keys = std::mem::take(&mut input.key_hashes).into_iter().flatten().collect();
-        return without(keys, std::mem::take(&mut input.rejected_key_hashes));
-    } else {
-        input
-            .answers
-            .iter()
-            .filter(|a| !a.respondent.starts_with("line-"))
-            .map(|a| ingest::stream::key_hash(a.wave, &a.respondent))
-            .collect()
-    };
-    keys.sort_unstable();
-    keys.dedup();
-    keys
-}
-
-/// The keys of a streamed file's respondents: every key taken, less those of rejected rows (a
-/// repeated key's first row stays), sorted and each once.
-fn without(mut keys: Vec<u64>, mut rejected: Vec<u64>) -> Vec<u64> {
-    keys.sort_unstable();
-    rejected.sort_unstable();
-    let mut out = Vec::with_capacity(keys.len());
-    let mut gone = rejected.into_iter().peekable();
-    for key in keys {
-        while gone.next_if(|r| *r < key).is_some() {}
-        if gone.next_if_eq(&key).is_none() {
-            out.push(key);
-        }
-    }
-    out.dedup();
-    out
-}
-
-/// How many values two sorted lists share.
-fn shared_count(a: &[u64], b: &[u64]) -> usize {
-    let (mut i, mut j, mut shared) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                shared += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    shared
-}
-
-/// A respondent id already read from an earlier file of the same study and wave is the same
-/// person twice: the later row is rejected, naming the earlier file. Ids a reader made up from
-/// line numbers (`line-N`) are not ids, and the large-file path keeps no per-row answers here.
-fn reject_repeated_respondents(input: &mut RawInput, seen: &mut BTreeMap<(String, i32, String), String>) {
-    let file = input.spec.path.display().to_string();
-    let answers = std::mem::take(&mut input.answers);
-    for answer in answers {
-        let key = (input.spec.study.clone(), answer.wave, answer.respondent.clone());
-        match seen.get(&key) {
-            Some(first) if !answer.respondent.starts_with("line-") => {
-                let reason = format!(
-                    "respondent `{}` in wave {} is already in {first}",
-                    answer.respondent, answer.wave
-                );
-                input.summary.rows_accepted -= 1;
-                input.summary.no_answer -= u64::from(answer.labels.is_empty());
-                input.summary.rows_read -= 1;
-                input.reject(answer.line, reason);
-            }
-            _ => {
-                seen.entry(key).or_insert_with(|| file.clone());
-                input.answers.push(answer);
-            }
-        }
-    }
 }
 
 /// Waves in which every accepted respondent left the question blank: they have no base, so no

@@ -11,6 +11,8 @@ pub mod limesurvey;
 #[cfg(test)]
 mod prop;
 pub mod qualtrics;
+#[cfg(not(fuzzing))]
+pub mod repeats;
 pub mod sniff;
 #[cfg(not(fuzzing))]
 pub mod stream;

@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-use crate::{fixture, json, root, stderr};
+use crate::{estimate, fixture, json, root, stderr};
 
 const NOTE: &str = "read by the large-file path";
 const MIN_BYTES_VAR: &str = "DEPTSHARE_FAST_PATH_MIN_BYTES";
@@ -714,29 +714,86 @@ fn a_file_without_data_rows_is_the_careful_error() {
 }
 
 #[test]
-fn a_respondent_repeated_across_files_stops_a_streamed_run() {
-    // The careful reader rejects the later row, naming the earlier file; the large-file path keeps
-    // no rows to reject, so it must stop instead of counting the respondent twice.
+fn a_respondent_repeated_across_files_is_rejected_whichever_reader_reads_them() {
+    // The later row is rejected, naming the earlier file, whether the large-file path or the
+    // careful reader read either file (a comment line before the header sends a file to the
+    // careful reader). By hand: wave 2024 has respondents 1, 2 and 3 (2 again in the later file
+    // is the reject), so marketing is 1 of 3; wave 2023 has respondent 4 alone.
     let dir = tempfile::tempdir().unwrap();
     let header = "respondent,wave,department\n";
-    let first = dir.path().join("first.csv");
-    let second = dir.path().join("second.csv");
-    std::fs::write(&first, format!("{header}1,2024,Marketing\n2,2024,PR\n")).unwrap();
-    std::fs::write(&second, format!("{header}3,2024,PR\n2,2024,Marketing\n4,2023,PR\n")).unwrap();
-    let (first, second) = (first.display().to_string(), second.display().to_string());
-    let args = ["shares", first.as_str(), second.as_str(), "--format", "json"];
-    let careful = Reader::Careful.run(&args);
-    assert!(careful.status.success(), "{}", stderr(&careful));
-    assert_eq!(json(&careful)["ingest"]["rows_rejected"], 1);
-    let streamed = Reader::Whole.run(&args);
-    assert!(!streamed.status.success());
-    let message = last_line(&streamed);
-    assert!(message.contains("second.csv: 1 respondent(s)"), "{message}");
-    assert!(message.contains("first.csv"), "{message}");
+    let rows_a = "1,2024,Marketing\n2,2024,PR\n";
+    let rows_b = "3,2024,PR\n2,2024,Marketing\n4,2023,PR\n";
+    for (comment_a, comment_b) in [
+        ("", ""),
+        ("# careful\n", ""),
+        ("", "# careful\n"),
+        ("# careful\n", "# careful\n"),
+    ] {
+        let first = temp_csv(&dir, "first.csv", format!("{comment_a}{header}{rows_a}").as_bytes());
+        let second = temp_csv(&dir, "second.csv", format!("{comment_b}{header}{rows_b}").as_bytes());
+        let args = ["shares", first.as_str(), second.as_str(), "--format", "json"];
+        for reader in [Reader::Careful, Reader::Whole, Reader::Blocks(8)] {
+            let out = reader.run(&args);
+            assert!(out.status.success(), "{}", stderr(&out));
+            let results = json(&out);
+            assert_eq!(results["ingest"]["rows_read"], 5);
+            assert_eq!(results["ingest"]["rows_rejected"], 1);
+            let marketing = estimate(&results, 2024, "marketing");
+            assert_eq!(
+                (marketing["n"].as_u64(), marketing["count"].as_u64()),
+                (Some(3), Some(1))
+            );
+            assert_eq!(estimate(&results, 2023, "pr")["n"], 1);
+            let strict = reader.run(&[&args[..], &["--strict"]].concat());
+            assert!(!strict.status.success());
+            let message = last_line(&strict);
+            let line = if comment_b.is_empty() { 3 } else { 4 };
+            assert!(message.contains(&format!("second.csv:{line}:")), "{message}");
+            assert!(
+                message.contains("respondent `2` in wave 2024 is already in"),
+                "{message}"
+            );
+            assert!(message.contains("first.csv"), "{message}");
+        }
+    }
     // Ids that repeat only in another wave are a panel, not a repeat.
-    std::fs::write(&second, format!("{header}3,2024,PR\n2,2023,Marketing\n")).unwrap();
-    let panel = Reader::Blocks(8).run(&args);
+    let first = temp_csv(&dir, "first.csv", format!("{header}{rows_a}").as_bytes());
+    let second = temp_csv(
+        &dir,
+        "second.csv",
+        format!("{header}3,2024,PR\n2,2023,Marketing\n").as_bytes(),
+    );
+    let panel = Reader::Blocks(8).run(&["shares", first.as_str(), second.as_str(), "--format", "json"]);
     assert!(panel.status.success(), "{}", stderr(&panel));
+    assert_eq!(json(&panel)["ingest"]["rows_rejected"], 0);
+}
+
+#[test]
+fn a_respondent_in_three_files_is_rejected_naming_the_first() {
+    // Respondent 7 is in all three files; the middle one is read by the careful reader. Both later
+    // rows are rejected naming a.csv, and only the shared key costs a second look.
+    let dir = tempfile::tempdir().unwrap();
+    let a = temp_csv(&dir, "a.csv", b"id,year,dept\n7,2024,PR\n8,2024,PR\n");
+    let b = temp_csv(&dir, "b.csv", b"# careful\nid,year,dept\n9,2024,HR\n7,2024,Sales\n");
+    let c = temp_csv(&dir, "c.csv", b"id,year,dept\n7,2024,IT\n10,2024,Marketing\n");
+    for reader in [Reader::Careful, Reader::Whole, Reader::Blocks(1)] {
+        let out = reader.run(&["shares", a.as_str(), b.as_str(), c.as_str(), "--format", "json"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let results = json(&out);
+        assert_eq!(results["ingest"]["rows_rejected"], 2);
+        assert_eq!(estimate(&results, 2024, "pr")["n"], 4);
+        assert_eq!(estimate(&results, 2024, "pr")["count"], 2);
+        let categories: Vec<&str> = results["estimates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["category"].as_str().unwrap())
+            .collect();
+        assert!(
+            !categories.contains(&"sales") && !categories.contains(&"it"),
+            "{categories:?}"
+        );
+    }
 }
 
 /// Writes `bytes` as a CSV in a temporary folder.

@@ -74,6 +74,8 @@ pub struct Total {
     ranges: BTreeMap<i32, Vec<(u64, u64)>>,
     blocks: usize,
     deferred: Vec<Deferred>,
+    /// The keys of the deferred rows that were accepted, in file order.
+    pub decided: Vec<(i32, String)>,
     /// The file line of the next block's first byte.
     pub line: u64,
 }
@@ -152,7 +154,9 @@ impl Total {
 
     /// The rows whose keys repeat, in file order: the first of each key counts, later ones are
     /// duplicates (as the careful reader decides; a first row rejected for its weight still takes the id).
-    pub fn decide_deferred(&mut self) {
+    /// A row accepted so whose key is in `prior` (an earlier file of the study) is rejected, naming
+    /// that file, as the pipeline rejects a careful reader's row.
+    pub fn decide_deferred(&mut self, prior: Option<&super::Prior>) {
         let mut deferred = std::mem::take(&mut self.deferred);
         deferred.sort_by_key(|d| d.line);
         let mut seen = BTreeSet::new();
@@ -169,7 +173,16 @@ impl Total {
                     self.rejects.push((row.line, reason));
                     self.rejected_hashes.push(hash);
                 }
+                Ok(_) if let Some(first) = prior.and_then(|p| p.get(&(row.wave, row.respondent.clone()))) => {
+                    let reason = format!(
+                        "respondent `{}` in wave {} is already in {first}",
+                        row.respondent, row.wave
+                    );
+                    self.rejects.push((row.line, reason));
+                    self.rejected_hashes.push(hash);
+                }
                 Ok(a) => {
+                    self.decided.push((row.wave, row.respondent.clone()));
                     self.accepted += 1;
                     self.no_answer += u64::from(a.set.is_empty() && a.unknown.is_empty());
                     for label in a.unknown {

@@ -4,8 +4,8 @@
 //! key hash per row (for the duplicate checks); blocks are merged in file order as they finish,
 //! so results do not depend on the threads.
 //!
-//! Used when the format is generic, the file is UTF-8 and at least `min_bytes()` long; anything
-//! else (or anything the splitter cannot follow) goes to the careful reader in `generic`.
+//! Used for every generic UTF-8 CSV (at least `min_bytes()` long, 0 unless set); anything else
+//! (or anything the splitter cannot follow) goes to the careful reader in `generic`.
 
 mod block;
 mod bounds;
@@ -14,6 +14,7 @@ mod merge;
 mod plan;
 mod source;
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -41,9 +42,9 @@ pub const MIN_BYTES_VAR: &str = "DEPTSHARE_FAST_PATH_MIN_BYTES";
 /// Environment variable setting the block size in bytes (tests cut fixtures into many blocks).
 pub const BLOCK_BYTES_VAR: &str = "DEPTSHARE_BLOCK_BYTES";
 
-/// Files from 16 MiB (about 350,000 rows) take this path. Below that the careful reader costs
-/// well under a second and keeps every answer for the cross-file checks.
-pub const DEFAULT_MIN_BYTES: u64 = 16 << 20;
+/// Every plain CSV takes this path, whatever its size (`MIN_BYTES_VAR` = `never` sends them all
+/// to the careful reader, which the differential tests compare it with).
+pub const DEFAULT_MIN_BYTES: u64 = 0;
 
 /// Blocks of 8 MiB: large enough that per-block work (names, labels, merging) is noise, small
 /// enough that a block per thread in flight stays far below the file's size.
@@ -109,9 +110,67 @@ pub fn read_with(
             return Ok(None);
         };
         total = again;
-        total.decide_deferred();
+        total.decide_deferred(None);
     }
     total.finish(spec, taxonomy, &plan).map(Some)
+}
+
+/// Respondents of earlier files of a study: wave and id, and the file that has them.
+pub type Prior = HashMap<(i32, String), String>;
+
+/// Reads a file this path read before again, deciding the rows whose key hash is in `candidates`
+/// by name: one whose key is in `prior` is a rejected row naming the earlier file, as the careful
+/// reader's rows are. Respondent keys shared with earlier files are rare, so this costs a pass or
+/// two only when a file has them.
+pub fn reread(spec: &InputSpec, taxonomy: &Taxonomy, candidates: &HashSet<u64>, prior: &Prior) -> Result<RawInput> {
+    let (total, plan) = decided(spec, taxonomy, candidates, Some(prior))?;
+    total.finish(spec, taxonomy, &plan)
+}
+
+/// The respondent keys (wave, id) of a file this path read whose hashes are in `candidates`: the
+/// first valid row of each key, as the file's own duplicate rule decides.
+pub fn exact_keys(spec: &InputSpec, taxonomy: &Taxonomy, candidates: &HashSet<u64>) -> Result<Vec<(i32, String)>> {
+    let (total, _) = decided(spec, taxonomy, candidates, None)?;
+    let mut keys = total.decided;
+    keys.retain(|(wave, id)| candidates.contains(&key_hash(*wave, id)));
+    Ok(keys)
+}
+
+/// A pass deferring the rows of `candidates` and of any key the file repeats, decided in file order.
+fn decided(
+    spec: &InputSpec,
+    taxonomy: &Taxonomy,
+    candidates: &HashSet<u64>,
+    prior: Option<&Prior>,
+) -> Result<(Total, Plan)> {
+    let lost = || {
+        Error::Invalid(format!(
+            "{}: the file could not be read again (did it change?)",
+            spec.path.display()
+        ))
+    };
+    let plan = Plan::make(spec, taxonomy, 0)?.ok_or_else(lost)?;
+    let before = super::BYTES_READ.load(Ordering::Relaxed);
+    let read = |suspects: &HashSet<u64>| -> Result<Total> {
+        let ctx = Context {
+            spec,
+            taxonomy,
+            plan: &plan,
+            suspects: Some(suspects),
+        };
+        pass(&ctx, block_bytes())?.ok_or_else(lost)
+    };
+    let mut total = read(candidates)?;
+    let failed = |e: Error| Error::Invalid(format!("{}: {e}", spec.path.display()));
+    if let Some(own) = total.repeated_keys().map_err(failed)?
+        && !own.is_subset(candidates)
+    {
+        let all: HashSet<u64> = candidates.union(&own).copied().collect();
+        total = read(&all)?;
+    }
+    super::BYTES_READ.store(before, Ordering::Relaxed);
+    total.decide_deferred(prior);
+    Ok((total, plan))
 }
 
 /// One parallel pass over the file's blocks; `None` when a block refuses (the careful reader then reads the file).
