@@ -1,9 +1,14 @@
-//! The ingest stage of deptshare, compiled from the main crate's sources for fuzzing.
+//! The ingest stage of deptshare (readers, block reader, tally, label checks), compiled from the
+//! main crate's sources for fuzzing.
 #![allow(dead_code)]
 
 #[path = "../../src/error.rs"]
 pub mod error;
 #[path = "../../src/ingest/mod.rs"]
 pub mod ingest;
+#[path = "../../src/responses.rs"]
+pub mod responses;
+#[path = "../../src/tally.rs"]
+pub mod tally;
 #[path = "../../src/taxonomy.rs"]
 pub mod taxonomy;

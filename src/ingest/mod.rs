@@ -2,8 +2,8 @@
 
 pub mod aggregate;
 pub mod answers;
-// The fuzz crate (fuzz/) compiles ingest from these sources without polars: `cargo fuzz` sets
-// `--cfg fuzzing`, and the large-file path, which fills the estimate stage's tally, stays out of it.
+// The fuzz crate (fuzz/) compiles ingest, the tally and the label checks from these sources
+// without polars or the estimate stage.
 pub mod generic;
 pub mod google_forms;
 pub mod inspect;
@@ -11,10 +11,8 @@ pub mod limesurvey;
 #[cfg(test)]
 mod prop;
 pub mod qualtrics;
-#[cfg(not(fuzzing))]
 pub mod repeats;
 pub mod sniff;
-#[cfg(not(fuzzing))]
 pub mod stream;
 pub mod survey;
 pub mod surveymonkey;
@@ -80,7 +78,6 @@ pub static BYTES_READ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU
 /// Reads one respondent-level file in the format the spec names (or the detected one);
 /// with `spec.strict` a rejected row (other than an excluded unfinished response) is an error.
 pub fn read(spec: &InputSpec, taxonomy: &crate::taxonomy::Taxonomy) -> Result<RawInput> {
-    #[cfg(not(fuzzing))]
     if let Some(input) = stream::try_read(spec, taxonomy)? {
         return Ok(input);
     }
@@ -247,7 +244,6 @@ pub struct RawInput {
     /// What was detected (column choices, encoding), for stderr.
     pub notes: Vec<String>,
     /// The respondents of a file read by the large-file path (its `answers` are then empty).
-    #[cfg(not(fuzzing))]
     pub tally: Option<crate::tally::Tally>,
     /// With `tally`: a hash of every row's respondent key (`stream::key_hash`), for the check of
     /// respondents repeated across files, and those of the rows rejected after it was taken.
@@ -266,7 +262,6 @@ impl RawInput {
             rejects: Vec::new(),
             summary: IngestSummary::default(),
             notes: Vec::new(),
-            #[cfg(not(fuzzing))]
             tally: None,
             key_hashes: Vec::new(),
             rejected_key_hashes: Vec::new(),

@@ -15,8 +15,31 @@ pub struct Repeats {
     /// (study, wave, id) and the first file that has it, for the keys known by name.
     named: BTreeMap<(String, i32, String), String>,
     /// Per file read so far: its study, whether the large-file path read it, and its respondents'
-    /// key hashes (sorted, each once).
-    files: Vec<(String, bool, Vec<u64>)>,
+    /// key hashes.
+    files: Vec<(String, bool, Keys)>,
+}
+
+/// A file's respondent key hashes, sorted (each once) only when another file of its study needs
+/// them: a study of one large file never sorts its millions of hashes.
+enum Keys {
+    Sorted(Vec<u64>),
+    /// Every key taken, and the keys of rows rejected after it was taken.
+    Unsorted {
+        keys: Vec<u64>,
+        rejected: Vec<u64>,
+    },
+}
+
+impl Keys {
+    fn sorted(&mut self) -> &[u64] {
+        if let Keys::Unsorted { keys, rejected } = self {
+            *self = Keys::Sorted(without(std::mem::take(keys), std::mem::take(rejected)));
+        }
+        match self {
+            Keys::Sorted(keys) => keys,
+            Keys::Unsorted { .. } => &[],
+        }
+    }
 }
 
 impl Repeats {
@@ -25,8 +48,15 @@ impl Repeats {
     pub fn check(&mut self, input: &mut RawInput, earlier: &[RawInput], taxonomy: &Taxonomy) -> Result<()> {
         let study = input.spec.study.clone();
         let streamed = input.tally.is_some();
-        let hashes = key_hashes(input);
-        let shared = self.shared(&study, &hashes);
+        let mut hashes = key_hashes(input);
+        if !self.files.iter().any(|(s, _, _)| *s == study) {
+            if !streamed {
+                self.remember_named(input);
+            }
+            self.files.push((study, streamed, hashes));
+            return Ok(());
+        }
+        let shared = self.shared(&study, hashes.sorted());
         if !shared.is_empty() {
             self.name_streamed(&study, &shared, earlier, taxonomy)?;
         }
@@ -50,10 +80,10 @@ impl Repeats {
     }
 
     /// The hashes of `hashes` that an earlier file of `study` also has.
-    fn shared(&self, study: &str, hashes: &[u64]) -> HashSet<u64> {
+    fn shared(&mut self, study: &str, hashes: &[u64]) -> HashSet<u64> {
         let mut shared = HashSet::new();
-        for (_, _, theirs) in self.files.iter().filter(|(s, _, _)| s == study) {
-            shared.extend(intersection(theirs, hashes));
+        for (_, _, theirs) in self.files.iter_mut().filter(|(s, _, _)| s == study) {
+            shared.extend(intersection(theirs.sorted(), hashes));
         }
         shared
     }
@@ -66,11 +96,12 @@ impl Repeats {
         earlier: &[RawInput],
         taxonomy: &Taxonomy,
     ) -> Result<()> {
-        for ((s, streamed, theirs), input) in self.files.iter().zip(earlier) {
+        let shared = sorted(shared.iter().copied().collect());
+        for ((s, streamed, theirs), input) in self.files.iter_mut().zip(earlier) {
             if s != study || !*streamed {
                 continue;
             }
-            let wanted: HashSet<u64> = intersection(theirs, &sorted(shared.iter().copied().collect())).collect();
+            let wanted: HashSet<u64> = intersection(theirs.sorted(), &shared).collect();
             if wanted.is_empty() {
                 continue;
             }
@@ -124,13 +155,14 @@ impl Repeats {
     }
 }
 
-/// The key hashes of a file's respondents, sorted and each once: from the careful reader's
-/// answers, or the large-file path's hashes less those of its rejected rows (a repeated key's
-/// first row stays). The large-file path's hash lists are emptied.
-fn key_hashes(input: &mut RawInput) -> Vec<u64> {
+/// The key hashes of a file's respondents: from the careful reader's answers, or the large-file
+/// path's hashes less those of its rejected rows (a repeated key's first row stays). The
+/// large-file path's hash lists are emptied.
+fn key_hashes(input: &mut RawInput) -> Keys {
     if input.tally.is_some() {
         let keys = std::mem::take(&mut input.key_hashes).into_iter().flatten().collect();
-        return without(keys, std::mem::take(&mut input.rejected_key_hashes));
+        let rejected = std::mem::take(&mut input.rejected_key_hashes);
+        return Keys::Unsorted { keys, rejected };
     }
     let keys = input
         .answers
@@ -138,7 +170,7 @@ fn key_hashes(input: &mut RawInput) -> Vec<u64> {
         .filter(|a| !a.respondent.starts_with("line-"))
         .map(|a| stream::key_hash(a.wave, &a.respondent))
         .collect();
-    sorted(keys)
+    Keys::Sorted(sorted(keys))
 }
 
 fn sorted(mut keys: Vec<u64>) -> Vec<u64> {

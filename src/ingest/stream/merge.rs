@@ -66,7 +66,8 @@ pub struct Total {
     accepted: u64,
     no_answer: u64,
     unknown: BTreeMap<String, u64>,
-    /// Respondent key hashes by their top byte: 256 short runs sort faster than one long one, and in parallel.
+    /// Respondent key hashes, one list per block in file order (moved, not copied: the merge is
+    /// the serial part of a read). Bucketed by top byte only when a search is needed.
     hashes: Vec<Vec<u64>>,
     rejected_hashes: Vec<u64>,
     /// Every block's ids rose within each wave; the ranges per wave of each block.
@@ -100,12 +101,7 @@ impl Total {
                 self.ranges.entry(wave).or_default().push(range);
             }
         }
-        if self.hashes.is_empty() {
-            self.hashes = vec![Vec::new(); 256];
-        }
-        for hash in out.hashes {
-            self.hashes[(hash >> 56) as usize].push(hash);
-        }
+        self.hashes.push(out.hashes);
         self.rejected_hashes.extend(out.rejected_hashes);
         self.deferred.extend(out.deferred);
     }
@@ -121,6 +117,15 @@ impl Total {
         if disjoint {
             return Ok(None);
         }
+        // 256 short runs by top byte sort faster than one long one, and in parallel.
+        // Each block's list is freed as it is bucketed; the buckets are the file's lists after.
+        let mut buckets = vec![Vec::new(); 256];
+        for block in std::mem::take(&mut self.hashes) {
+            for hash in block {
+                buckets[(hash >> 56) as usize].push(hash);
+            }
+        }
+        self.hashes = buckets;
         let buckets = &mut self.hashes;
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
         let share = buckets.len().div_ceil(threads).max(1);
