@@ -64,8 +64,51 @@ pub fn read(spec: &InputSpec, taxonomy: &Taxonomy, settings: &EstimateSettings) 
             .push(estimate(study, category, kind, choice, figure, settings));
     }
     out.summary.rows_rejected = out.rejects.len() as u64;
+    check_single_choice_sums(spec, &out, &figures)?;
     add_groups(&mut out, settings);
     Ok(out)
+}
+
+/// The departments of a single-choice wave cannot add up to more than 100 % (beyond the rounding
+/// of the printed figures, half a unit of the last decimal each): such a table would give shares
+/// and groups above 1. An error naming the file and the wave's lines.
+fn check_single_choice_sums(spec: &InputSpec, out: &AggregateInput, figures: &[PublishedFigure]) -> Result<()> {
+    let mut sums: BTreeMap<(&str, i32), (f64, f64, Vec<u64>)> = BTreeMap::new();
+    for e in out
+        .estimates
+        .iter()
+        .filter(|e| e.kind == Kind::Department && e.choice == Choice::Single)
+    {
+        sums.entry((e.study.as_str(), e.wave)).or_default().0 += e.share;
+    }
+    for f in figures.iter().filter(|f| f.bound == Bound::Exact) {
+        let study = if f.study.is_empty() {
+            spec.study.as_str()
+        } else {
+            f.study.as_str()
+        };
+        if let Some(entry) = sums.get_mut(&(study, f.wave)) {
+            entry.1 += 0.5 * 10f64.powi(-(f.decimals as i32)) / 100.0;
+            entry.2.push(f.line);
+        }
+    }
+    for ((study, wave), (sum, slack, lines)) in sums {
+        if sum > 1.0 + slack + 1e-9 {
+            let lines: Vec<String> = lines.iter().map(u64::to_string).collect();
+            return Err(Error::Parse {
+                path: spec.path.clone(),
+                line: lines.first().and_then(|l| l.parse().ok()).unwrap_or(1),
+                reason: format!(
+                    "the single-choice shares of study `{study}` wave {wave} add up to {:.1} % (lines {}): \
+                     more than 100 %, so the table is not one single-choice question; mark it `choice = multi` \
+                     (a `choice` column) or correct it",
+                    sum * 100.0,
+                    lines.join(", ")
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// A group name, or a department label the taxonomy knows.

@@ -336,7 +336,12 @@ fn config_groups(
     taxonomy: &Taxonomy,
 ) -> std::result::Result<Vec<Group>, String> {
     let Some(map) = groups else {
-        return Ok(vec![Group::communications()]);
+        // The default group too: a category declared as `communications` would collide with it.
+        let communications = Group::communications();
+        communications.check(taxonomy).map_err(|e| {
+            format!("{e} (the default group `communications` = marketing + pr; declare `[groups]` to replace it)")
+        })?;
+        return Ok(vec![communications]);
     };
     let groups: Vec<Group> = map
         .iter()

@@ -27,6 +27,7 @@ pub struct Analysis {
 /// Runs read -> normalize -> estimate -> compare. A study read as single choice in one file and
 /// multiple choice in another is an error: its shares would not mean one thing.
 pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSettings) -> Result<Analysis> {
+    check_group_names(taxonomy, settings)?;
     let mut inputs = Vec::with_capacity(specs.len());
     let mut summary = IngestSummary::default();
     let mut rejects = Vec::new();
@@ -156,6 +157,20 @@ fn design_of(spec: &InputSpec) -> Result<DesignSpec> {
         )));
     }
     Ok(design)
+}
+
+/// A group named like a category would give two rows of one id, and a published figure of one
+/// would be checked against the other.
+fn check_group_names(taxonomy: &Taxonomy, settings: &EstimateSettings) -> Result<()> {
+    match settings.groups.iter().find(|g| taxonomy.category(&g.name).is_some()) {
+        Some(group) => Err(Error::Invalid(format!(
+            "`{}` is both a category id and the name of a group ({}); rename the category or the group \
+             (`--group NAME=...`, or `[groups]` in the study config)",
+            group.name,
+            group.members.join(" + ")
+        ))),
+        None => Ok(()),
+    }
 }
 
 fn check_choice(choices: &mut BTreeMap<String, Choice>, spec: &InputSpec, study: &str, choice: Choice) -> Result<()> {

@@ -98,7 +98,8 @@ pub fn read_published(path: &Path) -> Result<Vec<PublishedFigure>> {
             path: path.to_path_buf(),
         });
     }
-    complete_counts(&mut figures);
+    complete_counts(&mut figures, &[crate::stats::group::COMMUNICATIONS])
+        .map_err(|(line, reason)| parse(line, reason))?;
     Ok(figures)
 }
 
@@ -170,10 +171,12 @@ impl Layout {
     }
 }
 
-/// Count tables: n is the wave's total unless given, and the percent follows from it.
-fn complete_counts(figures: &mut [PublishedFigure]) {
+/// Count tables: n is the wave's total of its department rows unless given (a group row such as
+/// `communications` counts respondents already counted), and the percent follows from it. A count
+/// above its n cannot be a share: an error naming its line.
+fn complete_counts(figures: &mut [PublishedFigure], groups: &[&str]) -> std::result::Result<(), (u64, String)> {
     let mut totals: BTreeMap<(String, i32), u64> = BTreeMap::new();
-    for f in figures.iter() {
+    for f in figures.iter().filter(|f| !groups.contains(&f.category.as_str())) {
         if let Some(count) = f.count {
             *totals.entry((f.study.clone(), f.wave)).or_default() += count;
         }
@@ -182,10 +185,17 @@ fn complete_counts(figures: &mut [PublishedFigure]) {
         if let Some(count) = f.count {
             let n =
                 *f.n.get_or_insert(totals.get(&(f.study.clone(), f.wave)).copied().unwrap_or(0));
+            if count > n {
+                return Err((
+                    f.line,
+                    format!("count {count} is more than n = {n}: a share cannot be above 100 %"),
+                ));
+            }
             f.percent = if n == 0 { 0.0 } else { count as f64 / n as f64 * 100.0 };
             f.decimals = 1;
         }
     }
+    Ok(())
 }
 
 fn parse_percent(text: &str, scale: f64) -> std::result::Result<(f64, u32, Option<u64>), String> {

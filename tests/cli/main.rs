@@ -12,6 +12,7 @@ mod formats;
 mod groups;
 mod notebooks;
 mod parquet;
+mod published;
 mod report;
 mod skeleton;
 
