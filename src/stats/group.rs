@@ -154,4 +154,9 @@ mod tests {
         assert_eq!(group.check(&taxonomy), Ok(()));
         assert!(group.check(&Taxonomy::builtin()).is_err());
     }
+
+    #[test]
+    fn the_readers_know_the_default_group_by_name() {
+        assert_eq!(crate::ingest::aggregate::DEFAULT_GROUP, COMMUNICATIONS);
+    }
 }
