@@ -11,6 +11,7 @@ pub mod limesurvey;
 #[cfg(test)]
 mod prop;
 pub mod qualtrics;
+pub mod rules;
 pub mod sniff;
 #[cfg(not(fuzzing))]
 pub mod stream;
