@@ -3,8 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use super::generic::{WAVE_COLUMNS, parse_fpc, parse_wave, parse_weight};
-use super::survey::{Question, Survey, year_of};
+use super::generic::WAVE_COLUMNS;
+use super::rules::{Rules, Wave};
+use super::survey::{Question, Survey};
 use super::{Choice, InputSpec, RawAnswer, RawInput};
 use crate::error::{Error, Result};
 use crate::taxonomy::{Taxonomy, is_no_answer, normalize};
@@ -21,22 +22,10 @@ const UNTICKED: &[&str] = &[
     "nicht gewählt",
 ];
 
-/// Where each row's wave comes from.
-enum WaveSource {
-    Column(usize),
-    Fixed(i32),
-    Date(usize),
-}
-
 /// Column positions for one file, resolved once before any row is read.
 struct Plan<'a> {
     question: &'a Question,
-    wave: WaveSource,
-    weight: Option<usize>,
-    stratum: Option<usize>,
-    psu: Option<usize>,
-    fpc: Option<usize>,
-    segment: Option<usize>,
+    rules: Rules,
 }
 
 /// Reads every data row of `survey`.
@@ -81,17 +70,17 @@ fn plan<'a>(spec: &InputSpec, survey: &'a Survey, taxonomy: &Taxonomy, notes: &m
         })
     };
     let wave = match (&spec.wave_col, spec.wave) {
-        (Some(name), _) => WaveSource::Column(column(name)?),
-        (None, Some(wave)) => WaveSource::Fixed(wave),
+        (Some(name), _) => Wave::Column(column(name)?),
+        (None, Some(wave)) => Wave::Fixed(wave),
         (None, None) => match (survey.find_any(WAVE_COLUMNS), survey.date) {
-            (Some(i), _) => WaveSource::Column(i),
+            (Some(i), _) => Wave::Column(i),
             (None, Some(i)) => {
                 notes.push(format!(
                     "{}: no wave given; taking each row's year from `{}` (--wave YEAR to set it)",
                     path.display(),
                     survey.columns[i].name
                 ));
-                WaveSource::Date(i)
+                Wave::Date(i)
             }
             (None, None) => {
                 return Err(Error::NoWave {
@@ -111,15 +100,18 @@ fn plan<'a>(spec: &InputSpec, survey: &'a Survey, taxonomy: &Taxonomy, notes: &m
             ),
         });
     }
-    Ok(Plan {
-        question,
+    let rules = Rules {
+        width: survey.columns.len(),
         wave,
+        respondent: survey.respondent,
         weight: optional(&spec.weight_col)?,
         stratum: optional(&spec.strata_col)?,
         psu: optional(&spec.psu_col)?,
         fpc: optional(&spec.fpc_col)?,
         segment: optional(&spec.by_col)?,
-    })
+        lossy: survey.lossy.then(|| survey.names()),
+    };
+    Ok(Plan { question, rules })
 }
 
 /// The question `--dept-col` names, or the one whose labels best resolve in the taxonomy.
@@ -197,6 +189,7 @@ pub fn looks_multi(survey: &Survey, question: &Question, taxonomy: &Taxonomy) ->
         })
 }
 
+/// The row rules, then the labels the row names (a single-choice answer naming several is rejected).
 fn answer(
     spec: &InputSpec,
     survey: &Survey,
@@ -206,39 +199,7 @@ fn answer(
     taxonomy: &Taxonomy,
     seen: &mut BTreeSet<(i32, String)>,
 ) -> std::result::Result<RawAnswer, String> {
-    let width = survey.columns.len();
-    if cells.len() != width {
-        return Err(format!(
-            "ragged row: {} fields where the header has {width}",
-            cells.len()
-        ));
-    }
-    if survey.lossy
-        && let Some(i) = cells.iter().position(|c| c.contains('\u{FFFD}'))
-    {
-        return Err(format!(
-            "invalid bytes in column `{}` (not valid text)",
-            survey.columns[i].name
-        ));
-    }
-    let wave = match plan.wave {
-        WaveSource::Column(i) => parse_wave(cells[i])?,
-        WaveSource::Fixed(wave) => wave,
-        WaveSource::Date(i) => year_of(cells[i]).ok_or_else(|| format!("no year in date `{}`", cells[i]))?,
-    };
-    let respondent = match survey.respondent {
-        Some(i) if !cells[i].is_empty() => cells[i].to_string(),
-        Some(i) => return Err(format!("empty respondent id in `{}`", survey.columns[i].name)),
-        None => format!("line-{line}"),
-    };
-    if !seen.insert((wave, respondent.clone())) {
-        return Err(format!("duplicate respondent `{respondent}` in wave {wave}"));
-    }
-    let text = |i: Option<usize>, what: &str| match i {
-        Some(i) if cells[i].is_empty() => Err(format!("empty {what}")),
-        Some(i) => Ok(Some(cells[i].to_string())),
-        None => Ok(None),
-    };
+    let row = plan.rules.row(cells, seen)?;
     let labels = labels_of(survey, plan.question, cells, spec.choice == Choice::Multi, taxonomy);
     if spec.choice == Choice::Single && labels.len() > 1 {
         return Err(format!(
@@ -246,17 +207,7 @@ fn answer(
             labels.join(" | ")
         ));
     }
-    Ok(RawAnswer {
-        line,
-        respondent,
-        wave,
-        labels,
-        weight: plan.weight.map_or(Ok(1.0), |i| parse_weight(cells[i]))?,
-        stratum: text(plan.stratum, "stratum")?,
-        psu: text(plan.psu, "psu")?,
-        fpc: plan.fpc.map(|i| parse_fpc(cells[i])).transpose()?,
-        segment: text(plan.segment, "segment")?,
-    })
+    Ok(row.answer(line, labels))
 }
 
 /// The labels a row names for `question`. In single choice a cell of several known labels is still

@@ -5,7 +5,8 @@ use std::path::Path;
 
 use csv::StringRecord;
 
-use super::{InputSpec, RawAnswer, RawInput, read_text, sniff, survey};
+use super::rules::{Rules, Wave, trim};
+use super::{InputSpec, RawInput, read_text, sniff, survey};
 use crate::error::{Error, Result};
 use crate::taxonomy::{self, Taxonomy};
 
@@ -19,8 +20,8 @@ const RESPONDENT_COLUMNS: &[&str] = &[
     "response id",
 ];
 
-/// The segment of a respondent whose `--by` cell is empty.
-pub const MISSING_SEGMENT: &str = "(missing)";
+// The rules and their parsers live in `rules`; these names stay here for the code that used them.
+pub use super::rules::{MAX_WEIGHT, MISSING_SEGMENT, parse_decimal};
 
 /// Reads `spec.path`; file-level problems are errors, row-level problems become rejects.
 pub fn read(spec: &InputSpec, taxonomy: &Taxonomy) -> Result<RawInput> {
@@ -43,16 +44,15 @@ pub fn read_decoded(spec: &InputSpec, decoded: &sniff::Decoded, taxonomy: &Taxon
     let columns = Columns::resolve(spec, &headers, taxonomy, &mut notes, cells)?;
     let mut input = RawInput::new(spec);
     input.notes = notes;
+    let mut rules = columns.rules;
+    rules.lossy = decoded.lossy.then(|| headers.clone());
     let mut seen = BTreeSet::new();
+    let mut cells: Vec<&str> = Vec::with_capacity(headers.len());
     for (line, record) in &records {
-        let lossy = decoded.lossy && record.iter().any(|c| c.contains('\u{FFFD}'));
-        if is_blank(record) {
-            input.reject(*line, "empty row (every cell is blank)".to_string());
-            continue;
-        }
-        match columns.answer(spec, *line, record, headers.len(), &mut seen) {
-            Ok(_) if lossy => input.reject(*line, "invalid bytes in a cell (not valid text)".to_string()),
-            Ok(answer) => input.accept(answer),
+        cells.clear();
+        cells.extend(record.iter());
+        match rules.row(&cells, &mut seen) {
+            Ok(row) => input.accept(row.answer(*line, split_labels(trim(cells[columns.dept]), spec))),
             Err(reason) => input.reject(*line, reason),
         }
     }
@@ -100,16 +100,11 @@ fn is_blank(record: &StringRecord) -> bool {
     record.iter().all(|cell| cell.trim().is_empty())
 }
 
-/// Column positions used for one file (both readers resolve them the same way).
+/// Column positions used for one file (both readers resolve them the same way): the department
+/// cell, and the columns the row rules read.
 pub(crate) struct Columns {
     pub(crate) dept: usize,
-    pub(crate) wave: Option<usize>,
-    pub(crate) respondent: Option<usize>,
-    pub(crate) weight: Option<usize>,
-    pub(crate) stratum: Option<usize>,
-    pub(crate) psu: Option<usize>,
-    pub(crate) fpc: Option<usize>,
-    pub(crate) segment: Option<usize>,
+    pub(crate) rules: Rules,
 }
 
 impl Columns {
@@ -124,7 +119,7 @@ impl Columns {
     ) -> Result<Self> {
         let path = spec.path.as_path();
         let wave = match (&spec.wave_col, spec.wave) {
-            (Some(name), _) => Some(find_column(path, headers, name)?),
+            (Some(name), _) => Wave::Column(find_column(path, headers, name)?),
             (None, Some(year)) => match find_any(headers, WAVE_COLUMNS) {
                 // A fixed year on a file with a year column would pool every wave under one label.
                 Some(i) => {
@@ -137,9 +132,9 @@ impl Columns {
                         ),
                     });
                 }
-                None => None,
+                None => Wave::Fixed(year),
             },
-            (None, None) => Some(find_any(headers, WAVE_COLUMNS).ok_or_else(|| Error::NoWave {
+            (None, None) => Wave::Column(find_any(headers, WAVE_COLUMNS).ok_or_else(|| Error::NoWave {
                 path: path.to_path_buf(),
             })?),
         };
@@ -157,6 +152,10 @@ impl Columns {
         let dept = match &spec.dept_col {
             Some(name) => find_column(path, headers, name)?,
             None => {
+                let wave = match wave {
+                    Wave::Column(i) => Some(i),
+                    Wave::Date(_) | Wave::Fixed(_) => None,
+                };
                 let skip = [wave, respondent, weight, stratum, psu, fpc, segment];
                 let (index, score) =
                     best_department_column(spec, headers.len(), taxonomy, &skip, cells).ok_or_else(|| {
@@ -177,8 +176,8 @@ impl Columns {
                 index
             }
         };
-        Ok(Columns {
-            dept,
+        let rules = Rules {
+            width: headers.len(),
             wave,
             respondent,
             weight,
@@ -186,118 +185,10 @@ impl Columns {
             psu,
             fpc,
             segment,
-        })
+            lossy: None,
+        };
+        Ok(Columns { dept, rules })
     }
-
-    fn answer(
-        &self,
-        spec: &InputSpec,
-        line: u64,
-        record: &StringRecord,
-        width: usize,
-        seen: &mut BTreeSet<(i32, String)>,
-    ) -> std::result::Result<RawAnswer, String> {
-        if record.len() != width {
-            return Err(format!(
-                "ragged row: {} fields where the header has {width}",
-                record.len()
-            ));
-        }
-        let cell = |i: usize| record.get(i).unwrap_or("").trim();
-        let wave = match (self.wave, spec.wave) {
-            (Some(i), _) => parse_wave(cell(i))?,
-            (None, Some(w)) => w,
-            (None, None) => return Err("no wave".to_string()),
-        };
-        let respondent = match self.respondent {
-            Some(i) if !cell(i).is_empty() => cell(i).to_string(),
-            Some(_) => return Err("empty respondent id".to_string()),
-            None => format!("line-{line}"),
-        };
-        if !seen.insert((wave, respondent.clone())) {
-            return Err(format!("duplicate respondent `{respondent}` in wave {wave}"));
-        }
-        let weight = match self.weight {
-            Some(i) => parse_weight(cell(i))?,
-            None => 1.0,
-        };
-        let text = |i: Option<usize>, what: &str| match i {
-            Some(i) if cell(i).is_empty() => Err(format!("empty {what}")),
-            Some(i) => Ok(Some(cell(i).to_string())),
-            None => Ok(None),
-        };
-        let (stratum, psu, segment) = (
-            text(self.stratum, "stratum")?,
-            text(self.psu, "psu")?,
-            // A respondent without a segment still counts overall; its segment says so.
-            self.segment.map(|i| {
-                if cell(i).is_empty() {
-                    MISSING_SEGMENT.to_string()
-                } else {
-                    cell(i).to_string()
-                }
-            }),
-        );
-        let fpc = match self.fpc {
-            Some(i) => Some(parse_fpc(cell(i))?),
-            None => None,
-        };
-        let labels = split_labels(cell(self.dept), spec);
-        Ok(RawAnswer {
-            line,
-            respondent,
-            wave,
-            labels,
-            weight,
-            stratum,
-            psu,
-            fpc,
-            segment,
-        })
-    }
-}
-
-pub(super) fn parse_wave(text: &str) -> std::result::Result<i32, String> {
-    text.parse::<i32>()
-        .map_err(|_| format!("wave `{text}` is not a whole number"))
-}
-
-/// Weights above this are refused: squared and summed over millions of respondents they would
-/// overflow to infinity and turn every standard error into NaN. No survey weights a respondent as
-/// 1e100 people.
-pub const MAX_WEIGHT: f64 = 1e100;
-
-/// A usable survey weight: finite, above zero and at most `MAX_WEIGHT` (a decimal comma is accepted).
-pub(super) fn parse_weight(text: &str) -> std::result::Result<f64, String> {
-    match parse_decimal(text) {
-        Some(w) if w.is_finite() && w > MAX_WEIGHT => {
-            Err(format!("weight `{}` is larger than {MAX_WEIGHT:e}", text.trim()))
-        }
-        Some(w) if w.is_finite() && w > 0.0 => Ok(w),
-        Some(w) => Err(format!("weight `{w}` is not above zero")),
-        None if text.is_empty() => Err("missing weight".to_string()),
-        None => Err(format!("weight `{text}` is not a number")),
-    }
-}
-
-/// A finite population correction: a population size (>= 1) or a sampling fraction in (0, 1].
-pub(super) fn parse_fpc(text: &str) -> std::result::Result<f64, String> {
-    match parse_decimal(text) {
-        Some(f) if f.is_finite() && f > 0.0 => Ok(f),
-        _ => Err(format!("fpc `{text}` is not a positive number")),
-    }
-}
-
-/// Parses `1.5` or German `1,5`.
-pub fn parse_decimal(text: &str) -> Option<f64> {
-    let text = text.trim();
-    text.parse::<f64>().ok().or_else(|| {
-        if text.contains('.') {
-            None
-        } else {
-            text.replacen(',', ".", 1).parse().ok()
-        }
-    })
 }
 
 /// The labels in one department cell; none when the cell means "no answer".
@@ -358,20 +249,4 @@ fn best_department_column<'a, I: Iterator<Item = &'a str>>(
         }
     }
     best
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn absurd_weights_are_refused_not_overflowed() {
-        assert_eq!(parse_weight("1e100"), Ok(1e100));
-        assert_eq!(
-            parse_weight("1e300"),
-            Err("weight `1e300` is larger than 1e100".to_string())
-        );
-        assert_eq!(parse_weight("0"), Err("weight `0` is not above zero".to_string()));
-        assert!(parse_weight("inf").is_err());
-    }
 }

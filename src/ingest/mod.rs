@@ -12,6 +12,7 @@ pub mod limesurvey;
 mod prop;
 pub mod qualtrics;
 pub mod repeats;
+pub mod rules;
 pub mod sniff;
 pub mod stream;
 pub mod survey;

@@ -1,13 +1,13 @@
-//! One block of whole records: the careful reader's row rules applied to each record, and the
+//! One block of whole records: the row rules (`ingest::rules`) applied to each record, and the
 //! accepted respondents added to the block's own tally. Blocks are independent (own names and
 //! codes), so they are read in parallel and merged in file order.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::BuildHasher;
 
-use super::super::generic::{MISSING_SEGMENT, parse_fpc, parse_wave, parse_weight};
+use super::super::rules::{self, BLANK_ROW, Keys, Row};
 use super::super::{InputSpec, sniff};
-use super::deferred::{Deferred, accepted, resolve};
+use super::deferred::{Accepted, Deferred, resolve};
 use super::plan::Plan;
 use crate::tally::{Key, NO_SEGMENT, SELF_UNIT, Tally};
 use crate::taxonomy::Taxonomy;
@@ -152,6 +152,8 @@ struct Reader<'a> {
     /// The last id per wave while they rise (a block holds a wave or two).
     last_id: Vec<(i32, u64)>,
     hasher: IdHasher,
+    /// The key of the current row when it is one of `Context::suspects`: the row is deferred.
+    suspect: Option<(i32, String)>,
 }
 
 /// Reads one block.
@@ -184,6 +186,7 @@ pub fn read(ctx: &Context, block: &Block) -> Result<BlockOut, Refusal> {
         segments: Last::default(),
         last_id: Vec::new(),
         hasher: IdHasher::with_seed(ID_SEED),
+        suspect: None,
     };
     let plain = plain || memchr::memchr(b'"', bytes).is_none();
     reader.out.newlines = if plain {
@@ -195,17 +198,6 @@ pub fn read(ctx: &Context, block: &Block) -> Result<BlockOut, Refusal> {
         reader.out.rising.ranges.clear();
     }
     Ok(reader.out)
-}
-
-/// `str::trim`, without its character walk when the ends are plain ASCII (nearly every cell).
-pub fn trim(cell: &str) -> &str {
-    let plain = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii() && !(*b as char).is_whitespace());
-    let bytes = cell.as_bytes();
-    if plain(bytes.first()) && plain(bytes.last()) {
-        cell
-    } else {
-        cell.trim()
-    }
 }
 
 /// Every carriage return ends a CRLF line break (a lone one ends a record for csv).
@@ -269,8 +261,8 @@ impl Reader<'_> {
         Ok(memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64)
     }
 
-    /// One record, by the careful reader's rules in its order: cell sizes (an error), blank row,
-    /// ragged row, wave, respondent, duplicate, weight, design cells; then the labels.
+    /// One record: a cell over the size limit is an error (as for the careful reader), then the
+    /// row rules; a row whose key is a suspect waits for `Deferred`, a rejected one is listed.
     fn record(&mut self, line: u64, cells: &[&str]) -> Result<(), Refusal> {
         self.out.records += 1;
         if let Some(column) = cells.iter().position(|c| c.len() > sniff::MAX_CELL_BYTES) {
@@ -284,97 +276,57 @@ impl Reader<'_> {
                 ),
             });
         }
-        if cells.iter().all(|c| trim(c).is_empty()) {
-            self.out.blank_records += 1;
-            self.out
-                .rejects
-                .push((line, "empty row (every cell is blank)".to_string()));
-            return Ok(());
-        }
-        if cells.len() != self.width {
-            let reason = format!("ragged row: {} fields where the header has {}", cells.len(), self.width);
-            self.out.rejects.push((line, reason));
-            return Ok(());
-        }
+        let ctx = self.ctx;
+        let columns = &ctx.plan.columns;
         let taken = self.out.hashes.len();
-        if let Err(reason) = self.row(line, cells) {
-            self.out.rejects.push((line, reason));
-            if self.out.hashes.len() > taken {
-                self.out.rejected_hashes.extend(self.out.hashes.last().copied());
+        let row = columns.rules.row(cells, self);
+        let dept = cells.get(columns.dept).map_or("", |c| rules::trim(c));
+        if let Some((wave, respondent)) = self.suspect.take() {
+            let row = row.map(|row| Accepted::of(&row, dept, ctx.spec, ctx.taxonomy));
+            self.out.deferred.push(Deferred {
+                line,
+                wave,
+                respondent,
+                row,
+            });
+            return Ok(());
+        }
+        match row {
+            Ok(row) => self.add(line, &row, dept),
+            Err(reason) => {
+                self.out.blank_records += u64::from(reason == BLANK_ROW);
+                self.out.rejects.push((line, reason));
+                if self.out.hashes.len() > taken {
+                    self.out.rejected_hashes.extend(self.out.hashes.last().copied());
+                }
             }
         }
         Ok(())
     }
 
-    fn row(&mut self, line: u64, cells: &[&str]) -> Result<(), String> {
-        let plan = &self.ctx.plan.columns;
-        let cell = |i: Option<usize>| i.and_then(|i| cells.get(i)).map_or("", |c| trim(c));
-        let wave = match (plan.wave, self.ctx.spec.wave) {
-            (Some(_), _) => parse_wave(cell(plan.wave))?,
-            (None, Some(w)) => w,
-            (None, None) => return Err("no wave".to_string()),
-        };
-        let respondent = cell(plan.respondent);
-        if plan.respondent.is_some() {
-            if respondent.is_empty() {
-                return Err("empty respondent id".to_string());
-            }
-            let hash = self.hasher.hash_one((wave, respondent));
-            self.rise(wave, respondent);
-            self.out.hashes.push(hash);
-            if self.ctx.suspects.is_some_and(|s| s.contains(&hash)) {
-                let row = accepted(self.ctx, cells);
-                self.out.deferred.push(Deferred {
-                    line,
-                    wave,
-                    respondent: respondent.to_string(),
-                    row,
-                });
-                return Ok(());
-            }
-        }
-        let weight = match plan.weight {
-            Some(_) => parse_weight(cell(plan.weight))?,
-            None => 1.0,
-        };
-        let nonempty = |i: Option<usize>, what: &str| match i {
-            Some(_) if cell(i).is_empty() => Err(format!("empty {what}")),
-            _ => Ok(()),
-        };
-        nonempty(plan.stratum, "stratum")?;
-        nonempty(plan.psu, "psu")?;
-        let fpc = plan.fpc.map(|_| parse_fpc(cell(plan.fpc))).transpose()?;
+    /// An accepted row into the block's tally, its cells coded by the block's names.
+    fn add(&mut self, line: u64, row: &Row, dept: &str) {
         let tally = &mut self.out.tally;
-        let stratum = match plan.stratum {
-            Some(_) => self.strata.code(cell(plan.stratum), &mut tally.strata),
-            None => self.strata.code("", &mut tally.strata),
-        };
-        let unit = match plan.psu {
-            Some(_) => self.units.code(wave, stratum, cell(plan.psu), tally),
+        let stratum = self.strata.code(row.stratum.unwrap_or(""), &mut tally.strata);
+        let unit = match row.psu {
+            Some(psu) => self.units.code(row.wave, stratum, psu, tally),
             None => SELF_UNIT,
         };
-        let segment = match plan.segment {
-            Some(_) => {
-                let text = match cell(plan.segment) {
-                    "" => MISSING_SEGMENT,
-                    text => text,
-                };
-                self.segments.code(text, &mut tally.segments)
-            }
+        let segment = match row.segment {
+            Some(segment) => self.segments.code(segment, &mut tally.segments),
             None => NO_SEGMENT,
         };
-        let (set, none) = self.labels(line, cells.get(plan.dept).copied().unwrap_or(""));
+        let (set, none) = self.labels(line, dept);
         self.out.accepted += 1;
         self.out.no_answer += u64::from(none);
         let key = Key {
-            wave,
+            wave: row.wave,
             segment,
             stratum,
             unit,
             set,
         };
-        self.out.tally.add(key, weight, fpc);
-        Ok(())
+        self.out.tally.add(key, row.weight, row.fpc);
     }
 
     /// Keeps `Rising` up to date with one more id.
@@ -441,5 +393,19 @@ impl Reader<'_> {
                 self.out.unknown.insert(label.clone(), line);
             }
         }
+    }
+}
+
+/// The block's keys: a hash per row (duplicates are found across blocks once all are read), and
+/// the key itself when a first pass found its hash more than once.
+impl Keys for Reader<'_> {
+    fn take(&mut self, wave: i32, respondent: &str) -> Result<(), String> {
+        let hash = self.hasher.hash_one((wave, respondent));
+        self.rise(wave, respondent);
+        self.out.hashes.push(hash);
+        if self.ctx.suspects.is_some_and(|s| s.contains(&hash)) {
+            self.suspect = Some((wave, respondent.to_string()));
+        }
+        Ok(())
     }
 }

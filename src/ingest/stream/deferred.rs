@@ -2,8 +2,8 @@
 //! file order (`merge::Total::decide_deferred`); and how a department cell resolves.
 
 use super::super::InputSpec;
-use super::super::generic::{MISSING_SEGMENT, parse_fpc, parse_weight, split_labels};
-use super::block::{Context, trim};
+use super::super::generic::split_labels;
+use super::super::rules::Row;
 use crate::taxonomy::Taxonomy;
 
 /// A row whose respondent key occurred more than once: decided in file order after all blocks.
@@ -27,35 +27,21 @@ pub struct Accepted {
     pub fpc: Option<f64>,
 }
 
-/// The rest of a deferred row's checks, and its values by name.
-pub fn accepted(ctx: &Context, cells: &[&str]) -> Result<Accepted, String> {
-    let plan = &ctx.plan.columns;
-    let cell = |i: Option<usize>| i.and_then(|i| cells.get(i)).map_or("", |c| trim(c));
-    let weight = match plan.weight {
-        Some(_) => parse_weight(cell(plan.weight))?,
-        None => 1.0,
-    };
-    let text = |i: Option<usize>, what: &str| match i {
-        Some(_) if cell(i).is_empty() => Err(format!("empty {what}")),
-        Some(_) => Ok(Some(cell(i).to_string())),
-        None => Ok(None),
-    };
-    let (stratum, psu) = (text(plan.stratum, "stratum")?, text(plan.psu, "psu")?);
-    let segment = plan.segment.map(|_| match cell(plan.segment) {
-        "" => MISSING_SEGMENT.to_string(),
-        text => text.to_string(),
-    });
-    let fpc = plan.fpc.map(|_| parse_fpc(cell(plan.fpc))).transpose()?;
-    let (set, unknown) = resolve(cell(Some(plan.dept)), ctx.spec, ctx.taxonomy);
-    Ok(Accepted {
-        segment,
-        stratum,
-        psu,
-        set,
-        unknown,
-        weight,
-        fpc,
-    })
+impl Accepted {
+    /// A row the rules accepted and its department cell, by name.
+    pub fn of(row: &Row, dept: &str, spec: &InputSpec, taxonomy: &Taxonomy) -> Accepted {
+        let owned = |text: Option<&str>| text.map(str::to_string);
+        let (set, unknown) = resolve(dept, spec, taxonomy);
+        Accepted {
+            segment: owned(row.segment),
+            stratum: owned(row.stratum),
+            psu: owned(row.psu),
+            set,
+            unknown,
+            weight: row.weight,
+            fpc: row.fpc,
+        }
+    }
 }
 
 /// Splits and resolves one department cell as `generic::split_labels` and `responses::build` do:

@@ -168,7 +168,7 @@ impl Total {
         for row in deferred {
             let hash = key_hash(row.wave, &row.respondent);
             if !seen.insert((row.wave, row.respondent.clone())) {
-                let reason = format!("duplicate respondent `{}` in wave {}", row.respondent, row.wave);
+                let reason = crate::ingest::rules::duplicate(row.wave, &row.respondent);
                 self.rejects.push((row.line, reason));
                 self.rejected_hashes.push(hash);
                 continue;
