@@ -119,6 +119,8 @@ pub struct CategoryDef {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Input {
+    /// Checked as it is read (see `study_id`), so a bad id is refused with its line.
+    #[serde(deserialize_with = "crate::study_id::deserialize")]
     pub study: String,
     pub title: String,
     /// The title in German, for German charts (the English title is used when absent).
