@@ -232,6 +232,7 @@ impl Study {
         let lonely_psu = raw.estimation.lonely_psu.parse::<LonelyPsu>()?;
         let base = raw.estimation.base.parse::<Base>()?;
         check_level(raw.estimation.level)?;
+        check_charts(&raw.charts)?;
         if raw.inputs.is_empty() {
             return Err("no [[inputs]]".into());
         }
@@ -330,6 +331,27 @@ fn check_level(level: f64) -> std::result::Result<(), String> {
     } else {
         Err(format!("estimation.level {level} is not between 0 and 1"))
     }
+}
+
+/// Theme, size and languages parse, each language once (two would write the same chart files);
+/// no language at all means no charts.
+fn check_charts(charts: &Charts) -> std::result::Result<(), String> {
+    charts
+        .theme
+        .parse::<crate::chart::Theme>()
+        .map_err(|e| format!("[charts] theme: {e}"))?;
+    charts
+        .size
+        .parse::<crate::chart::Size>()
+        .map_err(|e| format!("[charts] size: {e}"))?;
+    for (i, lang) in charts.langs.iter().enumerate() {
+        lang.parse::<crate::chart::Lang>()
+            .map_err(|e| format!("[charts] langs: {e}"))?;
+        if charts.langs[..i].contains(lang) {
+            return Err(format!("[charts] langs: `{lang}` is listed twice"));
+        }
+    }
+    Ok(())
 }
 
 /// `[groups]`, or `communications` when absent; each checked against the study's own taxonomy.
