@@ -172,3 +172,17 @@ fn a_rerun_swaps_the_whole_set_and_cleans_staging_a_killed_run_left() {
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(report.contains("Small study (b)"), "{report}");
 }
+
+#[test]
+fn a_tool_export_without_its_extra_header_rows_loses_no_respondent() {
+    for file in ["qualtrics-header-only-tags.csv", "surveymonkey-one-header.csv"] {
+        let out = deptshare(&["shares", &fixture(&format!("hostile/{file}")), "--format", "json"]);
+        assert!(out.status.success(), "{file}: {}", stderr(&out));
+        let results = json(&out);
+        assert_eq!(results["ingest"]["rows_read"], 3, "{file}");
+        assert_eq!(results["ingest"]["rows_accepted"], 3, "{file}");
+        let marketing = estimate(&results, 2022 + i64::from(file.starts_with('q')), "marketing");
+        assert_eq!(marketing["n"], 3, "{file}");
+        assert_eq!(marketing["count"], 2, "{file}");
+    }
+}
