@@ -186,3 +186,23 @@ fn a_tool_export_without_its_extra_header_rows_loses_no_respondent() {
         assert_eq!(marketing["count"], 2, "{file}");
     }
 }
+
+#[test]
+fn a_level_outside_half_to_one_is_refused_not_a_panic() {
+    let file = fixture("hostile/two-depts.csv");
+    for level in ["1e-17", "0.3", "1", "NaN"] {
+        let out = deptshare(&["shares", &file, "--ci", "korn-graubard", "--level", level]);
+        assert_eq!(out.status.code(), Some(2), "{level}: {}", stderr(&out));
+        assert!(stderr(&out).contains("--level"), "{}", stderr(&out));
+    }
+    let help = stdout(&deptshare(&["shares", "--help"]));
+    assert!(help.contains("at least 0.5 and below 1"), "{help}");
+    let work = tempfile::tempdir().unwrap();
+    let run = run_into("hostile/tiny-level.toml", &work.path().join("out"));
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("tiny-level.toml: estimation.level 1e-17 is not at least 0.5"),
+        "{}",
+        stderr(&run)
+    );
+}
