@@ -201,7 +201,7 @@ pub struct InputArgs {
     /// Base of a share: `answered` (respondents who named a department) or `all` (no-answers too).
     #[arg(long, default_value = "answered", value_parser = parse_base)]
     pub base: crate::stats::Base,
-    /// Confidence level, between 0 and 1.
+    /// Confidence level, at least 0.5 and below 1.
     #[arg(long, default_value_t = 0.95, value_parser = parse_level)]
     pub level: f64,
 }
@@ -287,8 +287,10 @@ fn parse_base(text: &str) -> Result<crate::stats::Base, String> {
 
 fn parse_level(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(level) if level > 0.0 && level < 1.0 => Ok(level),
-        _ => Err(format!("`{text}` is not a level between 0 and 1, such as 0.95")),
+        Ok(level) if crate::config::level_in_range(level) => Ok(level),
+        _ => Err(format!(
+            "`{text}` is not a level of at least 0.5 and below 1, such as 0.95"
+        )),
     }
 }
 

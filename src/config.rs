@@ -119,6 +119,8 @@ pub struct CategoryDef {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Input {
+    /// Checked as it is read (see `study_id`), so a bad id is refused with its line.
+    #[serde(deserialize_with = "crate::study_id::deserialize")]
     pub study: String,
     pub title: String,
     /// The title in German, for German charts (the English title is used when absent).
@@ -230,6 +232,7 @@ impl Study {
         let lonely_psu = raw.estimation.lonely_psu.parse::<LonelyPsu>()?;
         let base = raw.estimation.base.parse::<Base>()?;
         check_level(raw.estimation.level)?;
+        check_charts(&raw.charts)?;
         if raw.inputs.is_empty() {
             return Err("no [[inputs]]".into());
         }
@@ -321,13 +324,48 @@ fn interval_method(raw: &StudyConfig) -> std::result::Result<CiMethod, String> {
     }
 }
 
-/// A confidence level is a fraction; `95` (a percentage) is the usual slip and would give nonsense intervals.
+/// A confidence level is a fraction; `95` (a percentage) is the usual slip and would give nonsense
+/// intervals, and below one half the quantiles some methods need are undefined (statrs panics).
 fn check_level(level: f64) -> std::result::Result<(), String> {
-    if level > 0.0 && level < 1.0 {
+    if level_in_range(level) {
         Ok(())
     } else {
-        Err(format!("estimation.level {level} is not between 0 and 1"))
+        // 95 reads as 95, 1e-17 not as 0.00000000000000001.
+        let shown = if level.abs() >= 1e-4 || level == 0.0 {
+            level.to_string()
+        } else {
+            format!("{level:e}")
+        };
+        Err(format!(
+            "estimation.level {shown} is not at least 0.5 and below 1 (a fraction such as 0.95)"
+        ))
     }
+}
+
+/// The confidence levels accepted from a config and the command line: 0.5 <= level < 1.
+pub fn level_in_range(level: f64) -> bool {
+    (0.5..1.0).contains(&level)
+}
+
+/// Theme, size and languages parse, each language once (two would write the same chart files);
+/// no language at all means no charts.
+fn check_charts(charts: &Charts) -> std::result::Result<(), String> {
+    charts
+        .theme
+        .parse::<crate::chart::Theme>()
+        .map_err(|e| format!("[charts] theme: {e}"))?;
+    charts
+        .size
+        .parse::<crate::chart::Size>()
+        .map_err(|e| format!("[charts] size: {e}"))?;
+    for (i, lang) in charts.langs.iter().enumerate() {
+        lang.parse::<crate::chart::Lang>()
+            .map_err(|e| format!("[charts] langs: {e}"))?;
+        if charts.langs[..i].contains(lang) {
+            return Err(format!("[charts] langs: `{lang}` is listed twice"));
+        }
+    }
+    Ok(())
 }
 
 /// `[groups]`, or `communications` when absent; each checked against the study's own taxonomy.
@@ -433,6 +471,11 @@ mod tests {
                 .contains("unknown field `wieght_col`")
         );
         let level = format!("{INPUT}[estimation]\nlevel = 95\n");
-        assert!(load(&level).unwrap_err().to_string().contains("not between 0 and 1"));
+        assert!(
+            load(&level)
+                .unwrap_err()
+                .to_string()
+                .contains("not at least 0.5 and below 1")
+        );
     }
 }

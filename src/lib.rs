@@ -18,6 +18,7 @@ pub mod report;
 pub mod reproduce;
 pub mod responses;
 pub mod stats;
+pub mod study_id;
 pub mod tally;
 pub mod taxonomy;
 pub mod trend;

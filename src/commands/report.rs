@@ -3,7 +3,8 @@
 use anyhow::Context;
 
 use crate::cli::ReportArgs;
-use crate::report::{OutputFile, csv, manifest, write_atomic};
+use crate::report::publish::publish;
+use crate::report::{OutputFile, csv, manifest};
 
 use super::Outcome;
 use super::run::{charts_and_report, prepare};
@@ -25,7 +26,8 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<Outcome> {
     let written: Vec<&std::path::Path> = files.iter().map(|f| f.path.as_path()).collect();
     let text = manifest::render(&study.file, &study.raw, prepared.hashes.clone(), &written)?;
     files.push(OutputFile::new("manifest.json", text));
-    write_atomic(&args.out, &files).with_context(|| format!("writing the report to {}", args.out.display()))?;
+    // Nothing is removed: `run`'s other outputs may share the folder.
+    publish(&args.out, &files, &[]).with_context(|| format!("writing the report to {}", args.out.display()))?;
     eprintln!(
         "wrote {} and {}",
         args.out.join("report.html").display(),

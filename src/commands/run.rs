@@ -10,7 +10,8 @@ use crate::config::Study;
 use crate::figures::study_charts;
 use crate::pipeline::{self, Analysis};
 use crate::report::doc::ReportInput;
-use crate::report::{OutputFile, csv, json, manifest, markdown, parquet, report_files, write_atomic};
+use crate::report::publish::publish;
+use crate::report::{OutputFile, csv, json, manifest, markdown, parquet, report_files};
 use crate::reproduce::{self, Check};
 use crate::stats::EstimateSettings;
 
@@ -99,13 +100,10 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
     let manifest_text = manifest::render(&study.file, &study.raw, prepared.hashes.clone(), &written)?;
     let mut keep = written.clone();
     keep.push(Path::new("manifest.json"));
+    // Charts of a study that left the config, say: what the last run wrote and this one does not.
     let stale = manifest::stale_outputs(&args.out, &keep);
     files.push(OutputFile::new("manifest.json", manifest_text));
-    write_atomic(&args.out, &files).with_context(|| format!("writing outputs to {}", args.out.display()))?;
-    for path in stale {
-        // Charts of a study that left the config, say: what the last run wrote and this one did not.
-        std::fs::remove_file(&path).with_context(|| format!("removing the stale output {}", path.display()))?;
-    }
+    publish(&args.out, &files, &stale).with_context(|| format!("writing outputs to {}", args.out.display()))?;
 
     for id in study.study_ids() {
         println!("{}", markdown::headline(study, analysis, id));

@@ -111,8 +111,14 @@ pub fn study_charts(study: &Study, analysis: &Analysis) -> anyhow::Result<Vec<Ou
                 source: input.map_or(String::new(), |i| i.source.clone()),
                 hide_source: false,
             };
+            // Ids are checked where they are read; this is the one place one becomes a file name.
+            let stem = crate::study_id::file_stem(id).map_err(|e| anyhow::anyhow!("{}: {e}", study.file.display()))?;
             for (kind, chart) in one_study(study, analysis, id, &text, lang) {
-                files.extend(chart_files(&format!("charts/{id}-{kind}.{lang_name}"), &chart, &style)?);
+                files.extend(chart_files(
+                    &format!("charts/{stem}-{kind}.{lang_name}"),
+                    &chart,
+                    &style,
+                )?);
             }
         }
         let group = study.groups.first();

@@ -154,9 +154,13 @@ impl Layout {
                 (f64::NAN, 0, Some(count))
             }
         };
+        let study = cell(self.study);
+        if !study.is_empty() {
+            crate::study_id::check(&study)?;
+        }
         Ok(PublishedFigure {
             line,
-            study: cell(self.study),
+            study,
             wave: wave_text
                 .parse()
                 .map_err(|_| format!("wave `{wave_text}` is not a whole number"))?,

@@ -49,7 +49,9 @@ pub fn parse(path: &Path, decoded: &sniff::Decoded, delimiter: u8) -> Result<Sur
     let header_rows = match (legacy, import_row) {
         (true, _) => 2,
         (false, true) => 3,
-        (false, false) => 2,
+        (false, false) if names_its_metadata(&head) => 2,
+        // The extra rows were deleted (in Excel, say): the second row is a respondent.
+        (false, false) => 1,
     };
     let (headers, records) = split_rows(path, &decoded.text, delimiter, header_rows)?;
     let columns = columns(&headers, legacy);
@@ -71,6 +73,19 @@ pub fn parse(path: &Path, decoded: &sniff::Decoded, delimiter: u8) -> Result<Sur
         what: "Finished is 0/False",
     });
     Ok(survey)
+}
+
+/// Whether the second row is Qualtrics' question-text row, told by what it holds rather than by
+/// the tags above it: under `ResponseId` or `Finished` it names the column again (`Response ID`,
+/// `Finished`), where a respondent's row has an id (`R_1`) or a flag (`1`, `True`).
+fn names_its_metadata(head: &[Vec<String>]) -> bool {
+    let (Some(tags), Some(second)) = (head.first(), head.get(1)) else {
+        return false;
+    };
+    tags.iter().zip(second).any(|(tag, cell)| {
+        matches!(normalize(tag).as_str(), "responseid" | "response id" | "finished")
+            && META.contains(&normalize(cell).as_str())
+    })
 }
 
 /// Export tags over question texts; legacy files tag metadata `V1..V10`, so there the second row
@@ -141,6 +156,19 @@ fn split_text(text: &str, broken_out: bool) -> (String, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rows(text: &str) -> Vec<Vec<String>> {
+        sniff::head_rows(text, b',')
+    }
+
+    #[test]
+    fn the_text_row_is_told_from_a_respondent_by_its_cells() {
+        let text_row = "StartDate,Finished,ResponseId,Q1\nStart Date,Finished,Response ID,Who?\n";
+        assert!(names_its_metadata(&rows(text_row)));
+        let respondent = "StartDate,Finished,ResponseId,Q1\n2023-03-01,1,R_1,Marketing\n";
+        assert!(!names_its_metadata(&rows(respondent)));
+        assert!(!names_its_metadata(&rows("StartDate,Finished,ResponseId,Q1\n")));
+    }
 
     fn column(name: &str, text: &str) -> Column {
         Column {

@@ -25,7 +25,12 @@ const META: &[&str] = &[
 const RESPONSE: &[&str] = &["response", "open ended response", "antwort", "offene antwort"];
 
 pub fn parse(path: &Path, decoded: &sniff::Decoded, delimiter: u8) -> Result<Survey> {
-    let (headers, records) = split_rows(path, &decoded.text, delimiter, 2)?;
+    let header_rows = if has_subheader(&sniff::head_rows(&decoded.text, delimiter)) {
+        2
+    } else {
+        1
+    };
+    let (headers, records) = split_rows(path, &decoded.text, delimiter, header_rows)?;
     let width = headers.first().map_or(0, Vec::len);
     let mut columns = Vec::with_capacity(width);
     let mut current = String::new();
@@ -44,7 +49,7 @@ pub fn parse(path: &Path, decoded: &sniff::Decoded, delimiter: u8) -> Result<Sur
         InputFormat::Surveymonkey,
         decoded,
         delimiter,
-        2,
+        header_rows,
         columns,
         questions,
         records,
@@ -52,6 +57,21 @@ pub fn parse(path: &Path, decoded: &sniff::Decoded, delimiter: u8) -> Result<Sur
     survey.respondent = survey.find_any(&["respondent id"]);
     survey.date = survey.find_any(&["start date"]);
     Ok(survey)
+}
+
+/// Whether the second row is SurveyMonkey's row of option texts, told by what it holds: it leaves
+/// `Respondent ID` and `Collector ID` blank, which every response fills. (A file whose second row
+/// was deleted has a respondent there, who must not be taken for a header.)
+fn has_subheader(head: &[Vec<String>]) -> bool {
+    let (Some(top), Some(second)) = (head.first(), head.get(1)) else {
+        return false;
+    };
+    let blank_under = |name: &str| {
+        top.iter()
+            .position(|c| normalize(c) == name)
+            .is_none_or(|i| second.get(i).is_none_or(|c| c.trim().is_empty()))
+    };
+    blank_under("respondent id") && blank_under("collector id") && second.iter().any(|c| !c.trim().is_empty())
 }
 
 /// Consecutive columns under one question text form one question.
@@ -79,6 +99,16 @@ fn questions(columns: &[Column]) -> Vec<Question> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_option_row_is_told_from_a_respondent_by_its_cells() {
+        let rows = |text: &str| sniff::head_rows(text, b',');
+        assert!(has_subheader(&rows(
+            "Respondent ID,Collector ID,Who?\n,,Response\n1,2,PR\n"
+        )));
+        assert!(!has_subheader(&rows("Respondent ID,Collector ID,Who?\n1,2,PR\n")));
+        assert!(!has_subheader(&rows("Respondent ID,Collector ID,Who?\n")));
+    }
 
     #[test]
     fn checkbox_columns_are_options_and_metadata_is_skipped() {

@@ -7,6 +7,7 @@ pub mod json;
 pub mod manifest;
 pub mod markdown;
 pub mod parquet;
+pub mod publish;
 pub mod table;
 
 use std::path::{Path, PathBuf};
@@ -29,14 +30,25 @@ impl OutputFile {
     }
 }
 
-/// Writes every file to a temporary name inside `dir`, then renames them all, so a failed
-/// run leaves the previous outputs as they were.
+/// Writes a few files (a chart and its alt text, say) each to a temporary name inside `dir`, then
+/// renames them; a failure removes the temporary files. Each file is replaced whole, the set is
+/// not: `publish::publish` swaps a whole output folder.
 pub fn write_atomic(dir: &Path, files: &[OutputFile]) -> Result<()> {
+    let mut staged = Vec::with_capacity(files.len());
+    let result = stage_and_rename(dir, files, &mut staged);
+    if result.is_err() {
+        for (temp, _) in &staged {
+            let _ = std::fs::remove_file(temp);
+        }
+    }
+    result
+}
+
+fn stage_and_rename(dir: &Path, files: &[OutputFile], staged: &mut Vec<(PathBuf, PathBuf)>) -> Result<()> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| Error::Io { path, source }
     };
-    let mut staged = Vec::with_capacity(files.len());
     for file in files {
         let target = dir.join(&file.path);
         let folder = target.parent().unwrap_or(dir);
@@ -46,10 +58,11 @@ pub fn write_atomic(dir: &Path, files: &[OutputFile]) -> Result<()> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let temp = folder.join(format!(".{name}.tmp-{}", std::process::id()));
+        // Listed before it is written, so a half-written temporary file is removed too.
+        staged.push((temp.clone(), target));
         std::fs::write(&temp, &file.bytes).map_err(io(&temp))?;
-        staged.push((temp, target));
     }
-    for (temp, target) in &staged {
+    for (temp, target) in staged.iter() {
         std::fs::rename(temp, target).map_err(io(target))?;
     }
     Ok(())

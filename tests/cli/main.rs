@@ -10,6 +10,7 @@ mod design;
 mod fast;
 mod formats;
 mod groups;
+mod hostile;
 mod notebooks;
 mod parquet;
 mod published;
