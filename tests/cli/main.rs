@@ -13,6 +13,7 @@ mod groups;
 mod notebooks;
 mod parquet;
 mod report;
+mod rows;
 mod skeleton;
 
 use std::path::{Path, PathBuf};
