@@ -110,8 +110,7 @@ impl Rules {
             let name = names.get(i).map_or("", String::as_str);
             return Err(format!("invalid bytes in column `{name}` (not valid text)"));
         }
-        // Every position is below `width`, which the row has.
-        let cell = |i: usize| trim(cells[i]);
+        let cell = |i: usize| cells.get(i).map_or("", |c| trim(c));
         let wave = match self.wave {
             Wave::Column(i) => parse_wave(cell(i))?,
             Wave::Date(i) => year_of(cell(i)).ok_or_else(|| format!("no year in date `{}`", cell(i)))?,
@@ -378,5 +377,50 @@ mod tests {
         for cell in ["", " ", "a", " a", "a ", "\ta\n", "é ", " é", "\u{a0}x\u{a0}", "a b"] {
             assert_eq!(trim(cell), cell.trim(), "{cell:?}");
         }
+    }
+
+    /// The plain CSV and the Qualtrics export of `tests/data/rows` hold the same data rows (the
+    /// export two lines further down): the two careful readers give the same answers and rejects.
+    #[test]
+    fn plain_csv_and_a_survey_export_keep_the_same_respondents() {
+        use crate::ingest::{InputSpec, RawInput, read_bytes};
+        let read = |name: &str, text: &str| -> RawInput {
+            let mut spec = InputSpec::new(name);
+            spec.weight_col = Some("weight".into());
+            spec.strata_col = Some("region".into());
+            spec.psu_col = Some("psu".into());
+            spec.fpc_col = Some("fpc".into());
+            spec.by_col = Some("size".into());
+            read_bytes(&spec, text.as_bytes(), &crate::taxonomy::Taxonomy::builtin()).unwrap()
+        };
+        let csv = read("awkward.csv", include_str!("../../tests/data/rows/awkward.csv"));
+        let export = read(
+            "awkward-qualtrics.csv",
+            include_str!("../../tests/data/rows/awkward-qualtrics.csv"),
+        );
+        assert_eq!(export.spec.path, std::path::Path::new("awkward-qualtrics.csv"));
+        assert_eq!(csv.summary, export.summary);
+        assert_eq!((csv.summary.rows_accepted, csv.summary.rows_rejected), (9, 12));
+        let moved: Vec<_> = csv
+            .answers
+            .iter()
+            .map(|a| crate::ingest::RawAnswer {
+                line: a.line + 2,
+                ..a.clone()
+            })
+            .collect();
+        assert_eq!(moved, export.answers);
+        let reasons = |input: &RawInput, offset: u64| -> Vec<(u64, String)> {
+            input
+                .rejects
+                .iter()
+                .map(|r| (r.line + offset, r.reason.clone()))
+                .collect()
+        };
+        assert_eq!(reasons(&csv, 2), reasons(&export, 0));
+        let r12 = csv.answers.iter().find(|a| a.respondent == "R_12").unwrap();
+        assert_eq!((r12.line, r12.segment.as_deref()), (15, Some(MISSING_SEGMENT)));
+        let r13 = csv.answers.iter().find(|a| a.respondent == "R_13").unwrap();
+        assert!(r13.labels.is_empty());
     }
 }
