@@ -94,24 +94,8 @@ pub fn duplicate(wave: i32, respondent: &str) -> String {
 impl Rules {
     /// Applies the rules to one record's cells (untrimmed) in their fixed order.
     pub fn row<'a>(&self, cells: &[&'a str], keys: &mut impl Keys) -> Result<Row<'a>, String> {
-        if cells.iter().all(|c| trim(c).is_empty()) {
-            return Err(BLANK_ROW.to_string());
-        }
-        if cells.len() != self.width {
-            return Err(format!(
-                "ragged row: {} fields where the header has {}",
-                cells.len(),
-                self.width
-            ));
-        }
-        if let Some(names) = &self.lossy
-            && let Some(i) = cells.iter().position(|c| c.contains('\u{FFFD}'))
-        {
-            let name = names.get(i).map_or("", String::as_str);
-            return Err(format!("invalid bytes in column `{name}` (not valid text)"));
-        }
-        // Every position is below `width`, which the row has.
-        let cell = |i: usize| trim(cells[i]);
+        self.shape(cells)?;
+        let cell = |i: usize| cells.get(i).map_or("", |c| trim(c));
         let wave = match self.wave {
             Wave::Column(i) => parse_wave(cell(i))?,
             Wave::Date(i) => year_of(cell(i)).ok_or_else(|| format!("no year in date `{}`", cell(i)))?,
@@ -146,6 +130,27 @@ impl Rules {
             fpc,
             segment,
         })
+    }
+
+    /// The rules on the whole record: not blank, as wide as the header, valid text.
+    fn shape(&self, cells: &[&str]) -> Result<(), String> {
+        if cells.iter().all(|c| trim(c).is_empty()) {
+            return Err(BLANK_ROW.to_string());
+        }
+        if cells.len() != self.width {
+            return Err(format!(
+                "ragged row: {} fields where the header has {}",
+                cells.len(),
+                self.width
+            ));
+        }
+        if let Some(names) = &self.lossy
+            && let Some(i) = cells.iter().position(|c| c.contains('\u{FFFD}'))
+        {
+            let name = names.get(i).map_or("", String::as_str);
+            return Err(format!("invalid bytes in column `{name}` (not valid text)"));
+        }
+        Ok(())
     }
 }
 
@@ -217,166 +222,4 @@ pub fn parse_decimal(text: &str) -> Option<f64> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// id, wave, weight, stratum, psu, fpc, size, department.
-    fn rules() -> Rules {
-        Rules {
-            width: 8,
-            wave: Wave::Column(1),
-            respondent: Some(0),
-            weight: Some(2),
-            stratum: Some(3),
-            psu: Some(4),
-            fpc: Some(5),
-            segment: Some(6),
-            lossy: None,
-        }
-    }
-
-    fn check(rules: &Rules, row: &str, keys: &mut BTreeSet<(i32, String)>) -> Result<String, String> {
-        let cells: Vec<&str> = row.split(',').collect();
-        rules.row(&cells, keys).map(|r| format!("{r:?}"))
-    }
-
-    #[test]
-    fn each_rule_gives_its_reason() {
-        let rules = rules();
-        let mut keys = BTreeSet::new();
-        let cases = [
-            (" , ,,,,,,", BLANK_ROW.to_string()),
-            ("1,2020,1", "ragged row: 3 fields where the header has 8".to_string()),
-            ("1,x,1,s,p,10,big,PR", "wave `x` is not a whole number".to_string()),
-            (" ,2020,1,s,p,10,big,PR", "empty respondent id".to_string()),
-            ("1,2020,0,s,p,10,big,PR", "weight `0` is not above zero".to_string()),
-            // The row above took id 1 before its weight was refused.
-            (
-                "1,2020,1,s,p,10,big,PR",
-                "duplicate respondent `1` in wave 2020".to_string(),
-            ),
-            ("2,2020,-1,s,p,10,big,PR", "weight `-1` is not above zero".to_string()),
-            ("3,2020,abc,s,p,10,big,PR", "weight `abc` is not a number".to_string()),
-            ("4,2020,,s,p,10,big,PR", "missing weight".to_string()),
-            ("5,2020,1, ,p,10,big,PR", "empty stratum".to_string()),
-            ("6,2020,1,s,,10,big,PR", "empty psu".to_string()),
-            ("7,2020,1,s,p,0,big,PR", "fpc `0` is not a positive number".to_string()),
-        ];
-        for (row, reason) in cases {
-            assert_eq!(check(&rules, row, &mut keys), Err(reason), "{row}");
-        }
-        // The same id in another wave is another respondent.
-        assert!(check(&rules, "1,2021,1,s,p,10,big,PR", &mut keys).is_ok());
-    }
-
-    #[test]
-    fn the_first_failing_rule_in_the_fixed_order_names_the_row() {
-        let rules = rules();
-        let mut keys = BTreeSet::new();
-        // Bad wave and empty id: the wave is checked first.
-        assert_eq!(
-            check(&rules, ",x,0,,,0,,", &mut keys),
-            Err("wave `x` is not a whole number".to_string())
-        );
-        // Bad weight, empty stratum and psu, bad fpc: the weight.
-        assert_eq!(
-            check(&rules, "9,2020,0,,,0,,", &mut keys),
-            Err("weight `0` is not above zero".to_string())
-        );
-        // Empty stratum and psu: the stratum.
-        assert_eq!(
-            check(&rules, "10,2020,1,,,0,,", &mut keys),
-            Err("empty stratum".to_string())
-        );
-    }
-
-    #[test]
-    fn an_accepted_row_borrows_trimmed_cells_and_an_empty_segment_is_missing() {
-        let rules = rules();
-        let cells = [" r1 ", " 2020", "1,5", " s1", "p1 ", "100", "  ", "Marketing"];
-        let row = rules.row(&cells, &mut BTreeSet::new()).unwrap();
-        assert_eq!(
-            row,
-            Row {
-                wave: 2020,
-                respondent: Some("r1"),
-                weight: 1.5,
-                stratum: Some("s1"),
-                psu: Some("p1"),
-                fpc: Some(100.0),
-                segment: Some(MISSING_SEGMENT),
-            }
-        );
-        let answer = row.answer(7, vec!["Marketing".into()]);
-        assert_eq!(
-            (answer.respondent.as_str(), answer.segment.as_deref()),
-            ("r1", Some("(missing)"))
-        );
-    }
-
-    #[test]
-    fn without_id_column_rows_are_named_by_line_and_never_duplicates() {
-        let rules = Rules {
-            width: 2,
-            wave: Wave::Fixed(2022),
-            respondent: None,
-            weight: None,
-            stratum: None,
-            psu: None,
-            fpc: None,
-            segment: None,
-            lossy: None,
-        };
-        let mut keys = BTreeSet::new();
-        for line in [2, 3] {
-            let row = rules.row(&["a", "PR"], &mut keys).unwrap();
-            assert_eq!((row.wave, row.weight, row.respondent), (2022, 1.0, None));
-            assert_eq!(row.answer(line, Vec::new()).respondent, format!("line-{line}"));
-        }
-        assert!(keys.is_empty());
-    }
-
-    #[test]
-    fn dates_and_invalid_bytes() {
-        let rules = Rules {
-            width: 2,
-            wave: Wave::Date(0),
-            respondent: None,
-            weight: None,
-            stratum: None,
-            psu: None,
-            fpc: None,
-            segment: None,
-            lossy: Some(vec!["Date".into(), "Q2".into()]),
-        };
-        let mut keys = BTreeSet::new();
-        assert_eq!(rules.row(&["5/1/2024 9:00", "PR"], &mut keys).unwrap().wave, 2024);
-        assert_eq!(
-            rules.row(&["soon", "PR"], &mut keys),
-            Err("no year in date `soon`".to_string())
-        );
-        // Invalid bytes come before the wave.
-        assert_eq!(
-            rules.row(&["soon", "P\u{FFFD}"], &mut keys),
-            Err("invalid bytes in column `Q2` (not valid text)".to_string())
-        );
-    }
-
-    #[test]
-    fn absurd_weights_are_refused_not_overflowed() {
-        assert_eq!(parse_weight("1e100"), Ok(1e100));
-        assert_eq!(
-            parse_weight("1e300"),
-            Err("weight `1e300` is larger than 1e100".to_string())
-        );
-        assert_eq!(parse_weight("0"), Err("weight `0` is not above zero".to_string()));
-        assert!(parse_weight("inf").is_err());
-    }
-
-    #[test]
-    fn fast_trim_is_str_trim() {
-        for cell in ["", " ", "a", " a", "a ", "\ta\n", "é ", " é", "\u{a0}x\u{a0}", "a b"] {
-            assert_eq!(trim(cell), cell.trim(), "{cell:?}");
-        }
-    }
-}
+mod tests;

@@ -15,6 +15,7 @@ mod notebooks;
 mod parquet;
 mod published;
 mod report;
+mod rows;
 mod skeleton;
 
 use std::path::{Path, PathBuf};

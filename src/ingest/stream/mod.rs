@@ -1,6 +1,6 @@
 //! The large-file reader: a plain respondent-level UTF-8 CSV read in blocks of whole records, in
 //! parallel, each block reduced to a tally (weight sums per wave, stratum, PSU and category set)
-//! with the careful reader's row rules, rejects and line numbers. Memory grows only by an 8-byte
+//! with the row rules of `ingest::rules`, rejects and line numbers. Memory grows only by an 8-byte
 //! key hash per row (for the duplicate checks); blocks are merged in file order as they finish,
 //! so results do not depend on the threads.
 //!
