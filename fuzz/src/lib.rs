@@ -8,6 +8,8 @@ pub mod error;
 pub mod ingest;
 #[path = "../../src/responses.rs"]
 pub mod responses;
+#[path = "../../src/study_id.rs"]
+pub mod study_id;
 #[path = "../../src/tally.rs"]
 pub mod tally;
 #[path = "../../src/taxonomy.rs"]
