@@ -207,12 +207,12 @@ impl Analysis {
         line
     }
 
-    /// Estimates of one study's latest wave.
+    /// The overall estimates of one study's latest wave (segments are not the overall result).
     pub fn latest(&self, study: &str) -> Vec<&Estimate> {
         let latest = self.estimates.iter().filter(|e| e.study == study).map(|e| e.wave).max();
         self.estimates
             .iter()
-            .filter(|e| e.study == study && Some(e.wave) == latest)
+            .filter(|e| e.study == study && Some(e.wave) == latest && e.segment.is_none())
             .collect()
     }
 

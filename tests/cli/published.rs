@@ -69,3 +69,21 @@ fn a_category_named_like_the_default_group_is_an_error() {
     assert!(err.contains("communications-category.toml"), "{err}");
     assert!(err.contains("group name `communications` is a category id"), "{err}");
 }
+
+#[test]
+fn the_run_headline_gives_the_overall_shares_not_every_segment() {
+    // Overall: marketing 2 of 5 = 40 %, PR 40 %, HR 20 %; in the small firms marketing is 100 %,
+    // which is a segment's figure, not the headline's.
+    let dir = tempfile::tempdir().unwrap();
+    let config = fixture("segments/study.toml");
+    let out = deptshare(&["run", "--config", &config, "--out", dir.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = crate::stdout(&out);
+    let headline: Vec<&str> = text.lines().filter(|l| l.contains("By size")).collect();
+    assert!(!headline.is_empty(), "{text}");
+    for line in headline {
+        assert!(line.contains("Marketing 40.0%") && line.contains("PR 40.0%"), "{line}");
+        assert!(line.contains("(Marketing + PR) 80.0%"), "{line}");
+        assert!(!line.contains("100.0%"), "{line}");
+    }
+}
