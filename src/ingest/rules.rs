@@ -26,6 +26,11 @@ pub const BLANK_ROW: &str = "empty row (every cell is blank)";
 /// 1e100 people.
 pub const MAX_WEIGHT: f64 = 1e100;
 
+/// Positive weights below this are refused too: their squares underflow to zero, which leaves
+/// every interval without a variance ("n unknown"). Weights are relative, so a file of tiny
+/// weights can be rescaled; no survey has a respondent standing for 1e-100 people.
+pub const MIN_WEIGHT: f64 = 1e-100;
+
 /// Where each row's wave comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Wave {
@@ -188,12 +193,16 @@ pub fn parse_wave(text: &str) -> Result<i32, String> {
         .map_err(|_| format!("wave `{text}` is not a whole number"))
 }
 
-/// A usable survey weight: finite, above zero and at most `MAX_WEIGHT` (a decimal comma is accepted).
+/// A usable survey weight: finite, from `MIN_WEIGHT` to `MAX_WEIGHT` (a decimal comma is accepted).
 pub fn parse_weight(text: &str) -> Result<f64, String> {
     match parse_decimal(text) {
         Some(w) if w.is_finite() && w > MAX_WEIGHT => {
             Err(format!("weight `{}` is larger than {MAX_WEIGHT:e}", text.trim()))
         }
+        Some(w) if w > 0.0 && w < MIN_WEIGHT => Err(format!(
+            "weight `{}` is smaller than {MIN_WEIGHT:e} (its square underflows; rescale the weights)",
+            text.trim()
+        )),
         Some(w) if w.is_finite() && w > 0.0 => Ok(w),
         Some(w) => Err(format!("weight `{w}` is not above zero")),
         None if text.is_empty() => Err("missing weight".to_string()),

@@ -153,6 +153,10 @@ fn absurd_weights_are_refused_not_overflowed() {
     );
     assert_eq!(parse_weight("0"), Err("weight `0` is not above zero".to_string()));
     assert!(parse_weight("inf").is_err());
+    // Squared, 1e-170 underflows to zero and every interval lost its variance.
+    assert_eq!(parse_weight("1e-100"), Ok(1e-100));
+    let tiny = parse_weight("1e-170").err().unwrap_or_default();
+    assert!(tiny.contains("smaller than 1e-100"), "{tiny}");
 }
 
 #[test]
