@@ -19,6 +19,19 @@ const RESPONDENT_COLUMNS: &[&str] = &[
     "response id",
 ];
 
+/// Column names that say the column holds departments, whatever its values.
+const DEPARTMENT_COLUMNS: &[&str] = &[
+    "department",
+    "departments",
+    "dept",
+    "abteilung",
+    "abteilungen",
+    "team",
+    "bereich",
+    "division",
+    "unit",
+];
+
 /// The segment of a respondent whose `--by` cell is empty.
 pub const MISSING_SEGMENT: &str = "(missing)";
 
@@ -50,7 +63,7 @@ pub fn read_decoded(spec: &InputSpec, decoded: &sniff::Decoded, taxonomy: &Taxon
             input.reject(*line, "empty row (every cell is blank)".to_string());
             continue;
         }
-        match columns.answer(spec, *line, record, headers.len(), &mut seen) {
+        match columns.answer(spec, taxonomy, *line, record, headers.len(), &mut seen) {
             Ok(_) if lossy => input.reject(*line, "invalid bytes in a cell (not valid text)".to_string()),
             Ok(answer) => input.accept(answer),
             Err(reason) => input.reject(*line, reason),
@@ -159,7 +172,7 @@ impl Columns {
             None => {
                 let skip = [wave, respondent, weight, stratum, psu, fpc, segment];
                 let (index, score) =
-                    best_department_column(spec, headers.len(), taxonomy, &skip, cells).ok_or_else(|| {
+                    best_department_column(spec, headers, taxonomy, &skip, cells).ok_or_else(|| {
                         Error::NoDepartmentColumn {
                             path: path.to_path_buf(),
                             reason: format!(
@@ -192,6 +205,7 @@ impl Columns {
     fn answer(
         &self,
         spec: &InputSpec,
+        taxonomy: &Taxonomy,
         line: u64,
         record: &StringRecord,
         width: usize,
@@ -242,7 +256,7 @@ impl Columns {
             Some(i) => Some(parse_fpc(cell(i))?),
             None => None,
         };
-        let labels = split_labels(cell(self.dept), spec);
+        let labels = split_labels(cell(self.dept), spec, taxonomy);
         Ok(RawAnswer {
             line,
             respondent,
@@ -300,9 +314,10 @@ pub fn parse_decimal(text: &str) -> Option<f64> {
     })
 }
 
-/// The labels in one department cell; none when the cell means "no answer".
-pub fn split_labels(cell: &str, spec: &InputSpec) -> Vec<String> {
-    if taxonomy::is_no_answer(cell) {
+/// The labels in one department cell; none when the cell means "no answer" (an option the
+/// study declares, such as `N/A`, is an answer).
+pub fn split_labels(cell: &str, spec: &InputSpec, taxonomy: &Taxonomy) -> Vec<String> {
+    if taxonomy.is_no_answer(cell) {
         return Vec::new();
     }
     match spec.choice {
@@ -310,7 +325,7 @@ pub fn split_labels(cell: &str, spec: &InputSpec) -> Vec<String> {
         super::Choice::Multi => cell
             .split(spec.multi_sep.as_str())
             .map(str::trim)
-            .filter(|label| !taxonomy::is_no_answer(label))
+            .filter(|label| !taxonomy.is_no_answer(label))
             .map(str::to_string)
             .collect(),
     }
@@ -334,20 +349,22 @@ fn find_any(headers: &[String], names: &[&str]) -> Option<usize> {
         .position(|h| names.contains(&taxonomy::normalize(h).as_str()))
 }
 
-/// The column whose non-empty values best resolve in the taxonomy (more than half must);
+/// The column whose non-empty values best resolve in the taxonomy (more than half must), else
+/// one named like a department column, so a typo in a small file is reported as an unknown label;
 /// `column(i)` gives the sampled cells of column `i`. Both readers detect with this.
 fn best_department_column<'a, I: Iterator<Item = &'a str>>(
     spec: &InputSpec,
-    width: usize,
+    headers: &[String],
     taxonomy: &Taxonomy,
     skip: &[Option<usize>],
     column: impl Fn(usize) -> I,
 ) -> Option<(usize, f64)> {
     let mut best: Option<(usize, f64)> = None;
-    for index in (0..width).filter(|i| !skip.contains(&Some(*i))) {
+    let mut named: Option<(usize, f64)> = None;
+    for index in (0..headers.len()).filter(|i| !skip.contains(&Some(*i))) {
         let (mut known, mut total) = (0usize, 0usize);
         for cell in column(index) {
-            for label in split_labels(cell.trim(), spec) {
+            for label in split_labels(cell.trim(), spec, taxonomy) {
                 total += 1;
                 known += usize::from(taxonomy.resolve(&label).is_some());
             }
@@ -356,8 +373,11 @@ fn best_department_column<'a, I: Iterator<Item = &'a str>>(
         if score > 0.5 && best.is_none_or(|(_, b)| score > b) {
             best = Some((index, score));
         }
+        if named.is_none() && total > 0 && DEPARTMENT_COLUMNS.contains(&taxonomy::normalize(&headers[index]).as_str()) {
+            named = Some((index, score));
+        }
     }
-    best
+    best.or(named)
 }
 
 #[cfg(test)]

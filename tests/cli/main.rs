@@ -10,6 +10,7 @@ mod design;
 mod fast;
 mod formats;
 mod groups;
+mod labels;
 mod notebooks;
 mod parquet;
 mod report;

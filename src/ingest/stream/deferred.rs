@@ -63,7 +63,7 @@ pub fn accepted(ctx: &Context, cells: &[&str]) -> Result<Accepted, String> {
 pub fn resolve(cell: &str, spec: &InputSpec, taxonomy: &Taxonomy) -> (Vec<String>, Vec<String>) {
     let mut named = std::collections::BTreeSet::new();
     let mut unknown = Vec::new();
-    for label in split_labels(cell.trim(), spec) {
+    for label in split_labels(cell.trim(), spec, taxonomy) {
         match taxonomy.resolve(&label) {
             Some(id) => {
                 named.insert(id.to_string());
