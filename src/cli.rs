@@ -56,6 +56,20 @@ pub struct InspectArgs {
     pub file: PathBuf,
     #[arg(long, value_enum, default_value_t = FormatIn::Auto)]
     pub format_in: FormatIn,
+    #[command(flatten)]
+    pub taxonomy: TaxonomyArgs,
+}
+
+/// How labels map to categories, without a study config (`shares`, `trend`, `chart`, `inspect`).
+#[derive(Debug, Args)]
+pub struct TaxonomyArgs {
+    /// Maps a label to a category id, LABEL=ID (repeatable): --alias "Marketing & Communications=marketing".
+    #[arg(long = "alias", value_name = "LABEL=ID")]
+    pub aliases: Vec<String>,
+    /// A TOML file whose [taxonomy] table (as in a study config) adds categories and aliases, or sets
+    /// `builtin = false`; --alias comes on top.
+    #[arg(long, value_name = "FILE")]
+    pub taxonomy: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -204,6 +218,8 @@ pub struct InputArgs {
     /// Confidence level, at least 0.5 and below 1.
     #[arg(long, default_value_t = 0.95, value_parser = parse_level)]
     pub level: f64,
+    #[command(flatten)]
+    pub taxonomy: TaxonomyArgs,
 }
 
 #[derive(Debug, Args)]

@@ -97,14 +97,56 @@ fn default_size() -> String {
     "1920x1080".into()
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TaxonomyOverrides {
+    /// false: only the declared categories (built-in spellings of a declared built-in id still count).
+    #[serde(default = "default_true")]
+    pub builtin: bool,
     #[serde(default)]
     pub categories: Vec<CategoryDef>,
     /// Raw label -> category id.
     #[serde(default)]
     pub aliases: BTreeMap<String, String>,
+}
+
+impl Default for TaxonomyOverrides {
+    fn default() -> Self {
+        TaxonomyOverrides {
+            builtin: true,
+            categories: Vec::new(),
+            aliases: BTreeMap::new(),
+        }
+    }
+}
+
+fn default_true() -> bool {
+    true
+}
+
+impl TaxonomyOverrides {
+    /// The taxonomy these overrides describe; a problem names the table it is in.
+    pub fn build(&self) -> std::result::Result<Taxonomy, String> {
+        build_taxonomy(self)
+    }
+
+    /// The `[taxonomy]` table of a TOML file (a study config or a file holding only that table).
+    pub fn read(file: &Path) -> Result<TaxonomyOverrides> {
+        #[derive(Deserialize)]
+        struct OnlyTaxonomy {
+            #[serde(default)]
+            taxonomy: TaxonomyOverrides,
+        }
+        let text = std::fs::read_to_string(file).map_err(|source| Error::Io {
+            path: file.to_path_buf(),
+            source,
+        })?;
+        let parsed: OnlyTaxonomy = toml::from_str(&text).map_err(|e| Error::Config {
+            path: file.to_path_buf(),
+            reason: e.to_string().trim_end().to_string(),
+        })?;
+        Ok(parsed.taxonomy)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -374,8 +416,12 @@ fn config_groups(
     taxonomy: &Taxonomy,
 ) -> std::result::Result<Vec<Group>, String> {
     let Some(map) = groups else {
-        // The default group too: a category declared as `communications` would collide with it.
+        // A study without marketing or pr (`builtin = false`) has no default group; a category
+        // declared as `communications` would collide with it.
         let communications = Group::communications();
+        if !communications.members.iter().all(|m| taxonomy.category(m).is_some()) {
+            return Ok(Vec::new());
+        }
         communications.check(taxonomy).map_err(|e| {
             format!("{e} (the default group `communications` = marketing + pr; declare `[groups]` to replace it)")
         })?;
@@ -395,9 +441,19 @@ fn config_groups(
 }
 
 fn build_taxonomy(overrides: &TaxonomyOverrides) -> std::result::Result<Taxonomy, String> {
-    let mut taxonomy = Taxonomy::builtin();
+    let mut taxonomy = if overrides.builtin {
+        Taxonomy::builtin()
+    } else {
+        Taxonomy::empty()
+    };
     for c in &overrides.categories {
         taxonomy.add_category(&c.id, &c.en, &c.de);
+        if !overrides.builtin {
+            taxonomy.adopt_builtin_spellings(&c.id);
+        }
+    }
+    if taxonomy.ids().is_empty() {
+        return Err("[taxonomy]: builtin = false declares no [[taxonomy.categories]]".into());
     }
     for (label, id) in &overrides.aliases {
         taxonomy

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use crate::error::{Error, Result};
 use crate::ingest::{Choice, RawInput};
 use crate::tally::{Respondent, Tally};
-use crate::taxonomy::Taxonomy;
+use crate::taxonomy::{Lookup, Taxonomy};
 
 /// Adds the answers of a file read by the careful reader to its study's tally, after checking that
 /// every label is known (the first unknown one is an error naming its line).
@@ -75,6 +75,8 @@ fn check_labels(input: &RawInput, labels: &mut Resolved) -> Result<()> {
 }
 
 /// The error for the first unknown label of a file (`rest`: its other unknown labels, with lines).
+/// A label joining departments (`Sales & Marketing`) names every candidate and the alias that
+/// would settle it.
 pub fn unknown_label(
     spec: &crate::ingest::InputSpec,
     taxonomy: &Taxonomy,
@@ -82,13 +84,22 @@ pub fn unknown_label(
     line: u64,
     rest: Vec<(String, Option<u64>)>,
 ) -> Error {
-    if let Some(separator) = several_departments(label, taxonomy).filter(|_| spec.choice == Choice::Single) {
+    if let Lookup::Several(ids) = taxonomy.lookup(label) {
+        let multi = match (spec.choice, several_departments(label, taxonomy)) {
+            (Choice::Single, Some(separator)) => format!(
+                "; if respondents could name several, pass --multi --multi-sep '{separator}' \
+                 (or `choice = \"multi\"` in the study config)"
+            ),
+            _ => String::new(),
+        };
         return Error::Parse {
             path: spec.path.clone(),
             line,
             reason: format!(
-                "`{label}` names several departments; for a multiple-choice question pass \
-                 --multi --multi-sep '{separator}' (or `choice = \"multi\"` in the study config)"
+                "`{label}` names several departments ({}); say which one it counts as with \
+                 --alias \"{label}={first}\" or `\"{label}\" = \"{first}\"` under [taxonomy.aliases]{multi}",
+                ids.join(", "),
+                first = ids[0],
             ),
         };
     }
@@ -103,7 +114,7 @@ pub fn unknown_label(
 
 /// The separator when a cell is several known labels joined (`Marketing;PR`), read as one.
 fn several_departments(cell: &str, taxonomy: &Taxonomy) -> Option<char> {
-    [';', ',', '|', '/'].into_iter().find(|sep| {
+    [';', ',', '|', '/', '&', '+'].into_iter().find(|sep| {
         let parts: Vec<&str> = cell.split(*sep).map(str::trim).filter(|p| !p.is_empty()).collect();
         parts.len() > 1 && parts.iter().all(|p| taxonomy.resolve(p).is_some())
     })

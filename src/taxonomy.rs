@@ -1,9 +1,16 @@
 //! Department labels to canonical category ids: the built-in English and German
-//! aliases, study overrides, and "did you mean" suggestions for unknown labels.
+//! aliases, study overrides, compound and joined labels, and "did you mean" suggestions for
+//! unknown labels.
+
+mod lexicon;
+#[cfg(test)]
+mod spellings;
+mod text;
 
 use std::collections::BTreeMap;
 
-use unicode_normalization::UnicodeNormalization;
+use lexicon::{BUILTIN, NO_ANSWER};
+pub use text::{decode_entities, normalize};
 
 /// One canonical category with its display names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,172 +20,85 @@ pub struct Category {
     pub de: String,
 }
 
+/// One spelling of a category.
+#[derive(Debug, Clone)]
+struct Alias {
+    id: String,
+    /// The label as first written, for suggestions and collision messages.
+    written: String,
+    /// Given by the user (a study's `[taxonomy]`, `--alias`), not the built-in lexicon.
+    declared: bool,
+}
+
+/// What a label names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup<'a> {
+    /// One category (every part of a compound label agrees).
+    Known(&'a str),
+    /// A label joining parts that name different categories (`Sales & Marketing`), in taxonomy order.
+    Several(Vec<&'a str>),
+    Unknown,
+}
+
 /// Maps raw labels to category ids; matching ignores case, punctuation and umlaut spelling.
 #[derive(Debug, Clone)]
 pub struct Taxonomy {
     categories: Vec<Category>,
-    /// Normalized label -> (category id, the label as first written, for suggestions).
-    aliases: BTreeMap<String, (String, String)>,
+    /// Normalized label -> its category.
+    aliases: BTreeMap<String, Alias>,
+    /// Ids of the categories a study declares, in the order declared.
+    declared: Vec<String>,
 }
-
-const BUILTIN: &[(&str, &str, &str, &[&str])] = &[
-    (
-        "marketing",
-        "Marketing",
-        "Marketing",
-        &[
-            "digital marketing",
-            "digital marketing team",
-            "marketing team",
-            "marketing department",
-            "direct marketing",
-            "online marketing",
-            "marketingabteilung",
-            "marketing abteilung",
-        ],
-    ),
-    (
-        "pr",
-        "PR",
-        "PR / Öffentlichkeitsarbeit",
-        &[
-            "public relations",
-            "pr team",
-            "pr department",
-            "pr or communications team",
-            "pr communications",
-            "pr and communications",
-            "communications",
-            "communications team",
-            "corporate communications",
-            "kommunikation",
-            "unternehmenskommunikation",
-            "öffentlichkeitsarbeit",
-            "presse",
-            "pressestelle",
-            "pr abteilung",
-            "pr kommunikation",
-        ],
-    ),
-    (
-        "customer_service",
-        "Customer service",
-        "Kundendienst",
-        &[
-            "customer care",
-            "customer support",
-            "kundendienst",
-            "kundenservice",
-            "kundenbetreuung",
-        ],
-    ),
-    ("sales", "Sales", "Vertrieb", &["vertrieb", "verkauf", "sales team"]),
-    (
-        "hr",
-        "HR",
-        "Personal",
-        &[
-            "human resources",
-            "personal",
-            "personalabteilung",
-            "personalwesen",
-            "hr department",
-        ],
-    ),
-    (
-        "it",
-        "IT",
-        "IT",
-        &["information technology", "edv", "it abteilung", "it department"],
-    ),
-    (
-        "executive",
-        "Executive / CEO",
-        "Geschäftsführung",
-        &[
-            "management",
-            "ceo",
-            "ceo owner",
-            "owner",
-            "leadership",
-            "executive team",
-            "geschäftsführung",
-            "vorstand",
-            "unternehmensleitung",
-            "geschäftsleitung",
-        ],
-    ),
-    (
-        "cross_functional",
-        "Cross-functional team",
-        "Bereichsübergreifendes Team",
-        &[
-            "cross functional",
-            "multiple departments",
-            "several departments",
-            "scattered across departments",
-            "interdisciplinary team",
-            "bereichsübergreifend",
-            "bereichsübergreifendes team",
-            "abteilungsübergreifend",
-            "abteilungsübergreifendes team",
-        ],
-    ),
-    (
-        "dedicated_team",
-        "Dedicated social media team",
-        "Eigenes Social-Media-Team",
-        &[
-            "dedicated team",
-            "dedicated social media department",
-            "social media team",
-            "social media department",
-            "spezialisierte teams",
-            "spezialisiertes team",
-            "social media abteilung",
-        ],
-    ),
-    (
-        "other",
-        "Other",
-        "Sonstige",
-        &["sonstige", "sonstiges", "andere", "other department"],
-    ),
-    (
-        "dont_know",
-        "Don't know",
-        "Weiß nicht",
-        &["dont know", "do not know", "weiss nicht", "unsure", "not sure"],
-    ),
-    (
-        "not_reported",
-        "Not reported",
-        "Nicht berichtet",
-        &["nicht berichtet", "nicht ausgewiesen"],
-    ),
-];
-
-/// Cells that mean "no answer" rather than a department.
-const NO_ANSWER: &[&str] = &["", "na", "n a", "none", "no answer", "keine angabe", "missing"];
 
 impl Taxonomy {
     /// The built-in taxonomy of DESIGN.md; every id and display name is also an alias.
     pub fn builtin() -> Self {
-        let mut taxonomy = Taxonomy {
-            categories: Vec::new(),
-            aliases: BTreeMap::new(),
-        };
+        let mut taxonomy = Taxonomy::empty();
         for (id, en, de, aliases) in BUILTIN {
-            taxonomy.add_category(id, en, de);
+            taxonomy.push_category(id, en, de, false);
             for alias in *aliases {
-                taxonomy.insert_alias(alias, id);
+                taxonomy.insert_alias(alias, id, false);
             }
         }
         taxonomy
     }
 
-    /// Adds (or renames) a category; its id and names become aliases.
+    /// No categories at all (`builtin = false`): only what a study declares.
+    pub fn empty() -> Self {
+        Taxonomy {
+            categories: Vec::new(),
+            aliases: BTreeMap::new(),
+            declared: Vec::new(),
+        }
+    }
+
+    /// The built-in spellings of `id`, for a study that declares a built-in category with
+    /// `builtin = false` ("Vertrieb" still means `sales` once `sales` is declared).
+    pub fn adopt_builtin_spellings(&mut self, id: &str) {
+        for (_, _, _, aliases) in BUILTIN.iter().filter(|(builtin_id, ..)| *builtin_id == id) {
+            for alias in *aliases {
+                if !self.aliases.contains_key(&normalize(alias)) {
+                    self.insert_alias(alias, id, false);
+                }
+            }
+        }
+    }
+
+    /// Adds (or renames) a category; its id and names become (declared) aliases.
     pub fn add_category(&mut self, id: &str, en: &str, de: &str) {
+        self.push_category(id, en, de, true);
+        if !self.declared.iter().any(|d| d == id) {
+            self.declared.push(id.to_string());
+        }
+    }
+
+    /// The categories a study declares (`[[taxonomy.categories]]`): the estimate stage should report
+    /// each at 0 % when nobody chose it, as it does for groups.
+    pub fn declared_ids(&self) -> &[String] {
+        &self.declared
+    }
+
+    fn push_category(&mut self, id: &str, en: &str, de: &str, declared: bool) {
         let category = Category {
             id: id.to_string(),
             en: en.to_string(),
@@ -189,19 +109,27 @@ impl Taxonomy {
             None => self.categories.push(category),
         }
         for name in [en, de, id] {
-            self.insert_alias(name, id);
+            self.insert_alias(name, id, declared);
         }
     }
 
-    fn insert_alias(&mut self, label: &str, id: &str) {
+    fn insert_alias(&mut self, label: &str, id: &str, declared: bool) {
         // The first spelling stays the one suggestions show ("Vertrieb", not "vertrieb").
         self.aliases
             .entry(normalize(label))
-            .and_modify(|entry| entry.0 = id.to_string())
-            .or_insert_with(|| (id.to_string(), label.to_string()));
+            .and_modify(|entry| {
+                entry.id = id.to_string();
+                entry.declared |= declared;
+            })
+            .or_insert_with(|| Alias {
+                id: id.to_string(),
+                written: label.to_string(),
+                declared,
+            });
     }
 
-    /// Maps `label` to `id`, replacing any built-in meaning; the id must exist.
+    /// Maps `label` to `id`, replacing any built-in meaning; the id must exist, and two declared
+    /// labels that only differ in case or punctuation (`C++`, `C#`) may not name different ids.
     pub fn add_alias(&mut self, label: &str, id: &str) -> Result<(), String> {
         if self.category(id).is_none() {
             return Err(format!(
@@ -209,7 +137,22 @@ impl Taxonomy {
                 self.ids().join(", ")
             ));
         }
-        self.insert_alias(label, id);
+        let key = normalize(label);
+        if key.is_empty() {
+            return Err(format!("alias `{label}` has no letters or digits to match"));
+        }
+        if let Some(other) = self
+            .aliases
+            .get(&key)
+            .filter(|a| a.declared && a.id != id && a.written != label)
+        {
+            return Err(format!(
+                "aliases `{}` ({}) and `{label}` ({id}) are the same label once case and punctuation \
+                 are ignored (`{key}`); keep one of them",
+                other.written, other.id
+            ));
+        }
+        self.insert_alias(label, id, true);
         Ok(())
     }
 
@@ -236,15 +179,89 @@ impl Taxonomy {
         }
     }
 
+    /// The category `label` names, when it names exactly one.
     pub fn resolve(&self, label: &str) -> Option<&str> {
-        self.aliases.get(&normalize(label)).map(|(id, _)| id.as_str())
+        match self.lookup(label) {
+            Lookup::Known(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// What `label` names. A declared spelling is taken as written; otherwise a label joining
+    /// parts (`PR / Corporate Communications`) names what every part names, and a part is read
+    /// through its parenthesised notes (`Human Resources (HR)`) and filler words (`dept.`, `Abteilung`).
+    pub fn lookup(&self, label: &str) -> Lookup<'_> {
+        let text = decode_entities(label);
+        let key = normalize(&text);
+        match self.aliases.get(&key) {
+            Some(alias) if alias.declared => return Lookup::Known(&alias.id),
+            _ => {}
+        }
+        let parts = text::joined_parts(&text);
+        if let [part] = parts.as_slice() {
+            return self.lookup_part(part);
+        }
+        if parts.len() > 1 {
+            let joined = self.combine(parts.iter().map(|p| self.lookup_part(p)));
+            if joined != Lookup::Unknown {
+                return joined;
+            }
+        }
+        // A built-in spelling that itself holds a joiner ("IT / Digital", "People & Culture").
+        self.lookup_part(&text)
+    }
+
+    /// One part of a label: an exact spelling, its parenthesised names, or the words left without filler.
+    fn lookup_part(&self, text: &str) -> Lookup<'_> {
+        let key = normalize(text);
+        if let Some(alias) = self.aliases.get(&key) {
+            return Lookup::Known(&alias.id);
+        }
+        if let Some((outer, names)) = text::parenthesised(text) {
+            // A note that names nothing known ("Marketing (Brand)") leaves the label to its outer
+            // words; outer words that name nothing leave the label unknown ("Xyz (HR)").
+            let names = names.iter().map(|n| self.lookup(n)).filter(|l| *l != Lookup::Unknown);
+            if outer.is_empty() {
+                return self.combine(names);
+            }
+            return self.combine(std::iter::once(self.lookup(&outer)).chain(names));
+        }
+        text::without_filler(&key)
+            .iter()
+            .find_map(|k| self.aliases.get(k))
+            .map_or(Lookup::Unknown, |alias| Lookup::Known(&alias.id))
+    }
+
+    /// All known and agreeing: that category; known but different: several; any unknown: unknown.
+    fn combine<'a>(&'a self, lookups: impl Iterator<Item = Lookup<'a>>) -> Lookup<'a> {
+        let mut ids: Vec<&str> = Vec::new();
+        for lookup in lookups {
+            match lookup {
+                Lookup::Known(id) => ids.push(id),
+                Lookup::Several(more) => ids.extend(more),
+                Lookup::Unknown => return Lookup::Unknown,
+            }
+        }
+        ids.sort_by_key(|id| (self.rank(id), *id));
+        ids.dedup();
+        match ids.as_slice() {
+            [] => Lookup::Unknown,
+            [one] => Lookup::Known(one),
+            _ => Lookup::Several(ids),
+        }
+    }
+
+    /// True when a cell holds no department at all: a no-answer spelling ("N/A", "none") that the
+    /// study has not declared as an option of its own.
+    pub fn is_no_answer(&self, label: &str) -> bool {
+        is_no_answer(label) && !self.aliases.get(&normalize(label)).is_some_and(|a| a.declared)
     }
 
     /// The closest known label, by normalized Jaro-Winkler similarity, when it is close enough.
     pub fn suggest(&self, label: &str) -> Option<String> {
         let wanted = normalize(label);
         let mut best: Option<(f64, &str, &str)> = None;
-        for (alias, (id, written)) in &self.aliases {
+        for (alias, Alias { id, written, .. }) in &self.aliases {
             let score = strsim::jaro_winkler(&wanted, alias);
             if best.is_none_or(|(b, _, _)| score > b) {
                 best = Some((score, id, written));
@@ -267,44 +284,10 @@ impl Taxonomy {
     }
 }
 
-/// True when a cell holds no department at all.
+/// True when a cell holds no department in any study (`Taxonomy::is_no_answer` also knows the
+/// options a study declares).
 pub fn is_no_answer(label: &str) -> bool {
     NO_ANSWER.contains(&normalize(label).as_str())
-}
-
-/// Lowercase, umlauts spelled out, punctuation and runs of space folded to one space.
-pub fn normalize(label: &str) -> String {
-    let mut out = String::with_capacity(label.len());
-    let mut pending_space = false;
-    // NFKC first: macOS exports write "Ö" as "O" + a combining diaeresis, some tools full-width "ＰＲ".
-    for ch in label.trim().nfkc().flat_map(char::to_lowercase) {
-        let spelled = match ch {
-            'ä' => "ae",
-            'ö' => "oe",
-            'ü' => "ue",
-            'ß' => "ss",
-            c if c.is_alphanumeric() => {
-                push_word_char(&mut out, &mut pending_space, c);
-                continue;
-            }
-            _ => {
-                pending_space = !out.is_empty();
-                continue;
-            }
-        };
-        for c in spelled.chars() {
-            push_word_char(&mut out, &mut pending_space, c);
-        }
-    }
-    out
-}
-
-fn push_word_char(out: &mut String, pending_space: &mut bool, c: char) {
-    if *pending_space {
-        out.push(' ');
-        *pending_space = false;
-    }
-    out.push(c);
 }
 
 #[cfg(test)]

@@ -56,8 +56,7 @@ fn file_names(args: &ChartArgs) -> String {
 pub fn chart(args: &ChartArgs) -> anyhow::Result<Outcome> {
     let png = wants_png(args)?;
     let style = style(args)?;
-    let (specs, settings) = input_settings(&args.input)?;
-    let taxonomy = Taxonomy::builtin();
+    let (specs, settings, taxonomy) = input_settings(&args.input)?;
     let chart = if args.kind == ChartKind::Published {
         let mut published = Vec::new();
         for file in &args.input.files {

@@ -2,13 +2,12 @@
 
 use crate::cli::InspectArgs;
 use crate::ingest::{InputSpec, inspect};
-use crate::taxonomy::Taxonomy;
 
 use super::Outcome;
 
 pub fn inspect(args: &InspectArgs) -> anyhow::Result<Outcome> {
     let mut spec = InputSpec::new(&args.file);
     spec.format = args.format_in.into();
-    print!("{}", inspect::describe(&spec, &Taxonomy::builtin())?);
+    print!("{}", inspect::describe(&spec, &super::taxonomy(&args.taxonomy)?)?);
     Ok(Outcome::Success)
 }

@@ -11,9 +11,10 @@ pub mod shares;
 
 use std::process::ExitCode;
 
-use crate::cli::{Cli, Command, InputArgs};
+use crate::cli::{Cli, Command, InputArgs, TaxonomyArgs};
 use crate::ingest::{Choice, InputSpec};
 use crate::stats::{EstimateSettings, groups_from_args};
+use crate::taxonomy::Taxonomy;
 
 /// What a command reports back to `main`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,8 +52,9 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
     }
 }
 
-/// Input specs and estimation settings from the shared input options.
-pub fn input_settings(args: &InputArgs) -> anyhow::Result<(Vec<InputSpec>, EstimateSettings)> {
+/// Input specs, estimation settings and the taxonomy from the shared input options.
+pub fn input_settings(args: &InputArgs) -> anyhow::Result<(Vec<InputSpec>, EstimateSettings, Taxonomy)> {
+    let taxonomy = taxonomy(&args.taxonomy)?;
     let specs = args
         .files
         .iter()
@@ -75,9 +77,10 @@ pub fn input_settings(args: &InputArgs) -> anyhow::Result<(Vec<InputSpec>, Estim
             strict: args.strict,
         })
         .collect();
-    // The command line reads labels with the built-in taxonomy, so groups are checked against it.
-    let groups = groups_from_args(&args.groups, &crate::taxonomy::Taxonomy::builtin())
-        .map_err(|e| UsageError(format!("--group: {e}")))?;
+    // Groups are checked against the taxonomy the labels are read with; the default
+    // communications group needs marketing and pr (`builtin = false` may have neither).
+    let mut groups = groups_from_args(&args.groups, &taxonomy).map_err(|e| UsageError(format!("--group: {e}")))?;
+    groups.retain(|g| g.check(&taxonomy).is_ok());
     Ok((
         specs,
         EstimateSettings {
@@ -87,7 +90,35 @@ pub fn input_settings(args: &InputArgs) -> anyhow::Result<(Vec<InputSpec>, Estim
             level: args.level,
             groups,
         },
+        taxonomy,
     ))
+}
+
+/// The built-in taxonomy, with a `--taxonomy FILE` table and then every `--alias LABEL=ID` on top.
+pub fn taxonomy(args: &TaxonomyArgs) -> anyhow::Result<Taxonomy> {
+    let mut taxonomy = match &args.taxonomy {
+        Some(file) => crate::config::TaxonomyOverrides::read(file)?
+            .build()
+            .map_err(|reason| crate::error::Error::Config {
+                path: file.clone(),
+                reason,
+            })?,
+        None => Taxonomy::builtin(),
+    };
+    for text in &args.aliases {
+        let (label, id) = text
+            .rsplit_once('=')
+            .filter(|(label, id)| !label.trim().is_empty() && !id.trim().is_empty())
+            .ok_or_else(|| {
+                UsageError(format!(
+                    "--alias `{text}`: write LABEL=ID, e.g. --alias \"Vertrieb=sales\""
+                ))
+            })?;
+        taxonomy
+            .add_alias(label.trim(), id.trim())
+            .map_err(|e| UsageError(format!("--alias: {e}")))?;
+    }
+    Ok(taxonomy)
 }
 
 /// Wilson without weights or design, logit (R's svyciprop default) with them.

@@ -4,15 +4,13 @@ use crate::cli::{OutputFormat, SharesArgs};
 use crate::pipeline;
 use crate::report::table::{self, Layout};
 use crate::report::{csv, json};
-use crate::taxonomy::Taxonomy;
 
 use super::{Outcome, input_settings, print_notes};
 
 pub fn shares(args: &SharesArgs, with_trend: bool) -> anyhow::Result<Outcome> {
-    let (specs, settings) = input_settings(&args.input)?;
+    let (specs, settings, taxonomy) = input_settings(&args.input)?;
     let paths: Vec<_> = specs.iter().map(|s| s.path.as_path()).collect();
-    let analysis =
-        super::progress::while_reading(&paths, || pipeline::analyze(&specs, &Taxonomy::builtin(), &settings))?;
+    let analysis = super::progress::while_reading(&paths, || pipeline::analyze(&specs, &taxonomy, &settings))?;
     print_notes(&analysis);
     let text = match (args.format, with_trend) {
         (OutputFormat::Json, _) => json::results(&analysis, None, with_trend)?,

@@ -219,7 +219,7 @@ fn labels_of(survey: &Survey, question: &Question, cells: &[&str], multi: bool, 
         match &part.option {
             Some(option) if ticked(cell) => labels.push(option.clone()),
             Some(_) => {}
-            None if is_no_answer(cell) => {}
+            None if taxonomy.is_no_answer(cell) => {}
             None => {
                 let split = split_known(cell, survey.joiner, question, taxonomy);
                 if multi || split.iter().all(|l| taxonomy.resolve(l).is_some()) {
@@ -256,7 +256,7 @@ pub fn split_known(cell: &str, joiner: &str, question: &Question, taxonomy: &Tax
             .find(|&j| whole_known(&pieces[i..j].join(joiner)))
             .unwrap_or(i + 1);
         let label = pieces[i..longest].join(joiner);
-        if !is_no_answer(&label) {
+        if !taxonomy.is_no_answer(&label) {
             labels.push(label);
         }
         i = longest;

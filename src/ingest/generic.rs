@@ -23,6 +23,19 @@ const RESPONDENT_COLUMNS: &[&str] = &[
 // The rules and their parsers live in `rules`; these names stay here for the code that used them.
 pub use super::rules::{MAX_WEIGHT, MISSING_SEGMENT, parse_decimal};
 
+/// Column names that say the column holds departments, whatever its values.
+const DEPARTMENT_COLUMNS: &[&str] = &[
+    "department",
+    "departments",
+    "dept",
+    "abteilung",
+    "abteilungen",
+    "team",
+    "bereich",
+    "division",
+    "unit",
+];
+
 /// Reads `spec.path`; file-level problems are errors, row-level problems become rejects.
 pub fn read(spec: &InputSpec, taxonomy: &Taxonomy) -> Result<RawInput> {
     read_decoded(spec, &read_text(&spec.path)?, taxonomy)
@@ -52,7 +65,7 @@ pub fn read_decoded(spec: &InputSpec, decoded: &sniff::Decoded, taxonomy: &Taxon
         cells.clear();
         cells.extend(record.iter());
         match rules.row(&cells, &mut seen) {
-            Ok(row) => input.accept(row.answer(*line, split_labels(trim(cells[columns.dept]), spec))),
+            Ok(row) => input.accept(row.answer(*line, split_labels(trim(cells[columns.dept]), spec, taxonomy))),
             Err(reason) => input.reject(*line, reason),
         }
     }
@@ -158,7 +171,7 @@ impl Columns {
                 };
                 let skip = [wave, respondent, weight, stratum, psu, fpc, segment];
                 let (index, score) =
-                    best_department_column(spec, headers.len(), taxonomy, &skip, cells).ok_or_else(|| {
+                    best_department_column(spec, headers, taxonomy, &skip, cells).ok_or_else(|| {
                         Error::NoDepartmentColumn {
                             path: path.to_path_buf(),
                             reason: format!(
@@ -191,9 +204,10 @@ impl Columns {
     }
 }
 
-/// The labels in one department cell; none when the cell means "no answer".
-pub fn split_labels(cell: &str, spec: &InputSpec) -> Vec<String> {
-    if taxonomy::is_no_answer(cell) {
+/// The labels in one department cell; none when the cell means "no answer" (an option the
+/// study declares, such as `N/A`, is an answer).
+pub fn split_labels(cell: &str, spec: &InputSpec, taxonomy: &Taxonomy) -> Vec<String> {
+    if taxonomy.is_no_answer(cell) {
         return Vec::new();
     }
     match spec.choice {
@@ -201,7 +215,7 @@ pub fn split_labels(cell: &str, spec: &InputSpec) -> Vec<String> {
         super::Choice::Multi => cell
             .split(spec.multi_sep.as_str())
             .map(str::trim)
-            .filter(|label| !taxonomy::is_no_answer(label))
+            .filter(|label| !taxonomy.is_no_answer(label))
             .map(str::to_string)
             .collect(),
     }
@@ -225,20 +239,22 @@ fn find_any(headers: &[String], names: &[&str]) -> Option<usize> {
         .position(|h| names.contains(&taxonomy::normalize(h).as_str()))
 }
 
-/// The column whose non-empty values best resolve in the taxonomy (more than half must);
+/// The column whose non-empty values best resolve in the taxonomy (more than half must), else
+/// one named like a department column, so a typo in a small file is reported as an unknown label;
 /// `column(i)` gives the sampled cells of column `i`. Both readers detect with this.
 fn best_department_column<'a, I: Iterator<Item = &'a str>>(
     spec: &InputSpec,
-    width: usize,
+    headers: &[String],
     taxonomy: &Taxonomy,
     skip: &[Option<usize>],
     column: impl Fn(usize) -> I,
 ) -> Option<(usize, f64)> {
     let mut best: Option<(usize, f64)> = None;
-    for index in (0..width).filter(|i| !skip.contains(&Some(*i))) {
+    let mut named: Option<(usize, f64)> = None;
+    for index in (0..headers.len()).filter(|i| !skip.contains(&Some(*i))) {
         let (mut known, mut total) = (0usize, 0usize);
         for cell in column(index) {
-            for label in split_labels(cell.trim(), spec) {
+            for label in split_labels(cell.trim(), spec, taxonomy) {
                 total += 1;
                 known += usize::from(taxonomy.resolve(&label).is_some());
             }
@@ -247,6 +263,9 @@ fn best_department_column<'a, I: Iterator<Item = &'a str>>(
         if score > 0.5 && best.is_none_or(|(_, b)| score > b) {
             best = Some((index, score));
         }
+        if named.is_none() && total > 0 && DEPARTMENT_COLUMNS.contains(&taxonomy::normalize(&headers[index]).as_str()) {
+            named = Some((index, score));
+        }
     }
-    best
+    best.or(named)
 }

@@ -235,16 +235,10 @@ pub fn year_of(text: &str) -> Option<i32> {
         .find(|year| (1900..=2100).contains(year))
 }
 
-/// An option label without a trailing "(please specify)" style instruction.
+/// An option label as the questionnaire wrote it. "Other (please specify)" stays whole: a study may
+/// declare it as an option of its own, and the taxonomy reads the instruction when it does not.
 pub fn clean_option(label: &str) -> String {
-    let label = label.trim();
-    if let Some(open) = label.rfind('(') {
-        let note = label[open..].to_lowercase();
-        if label.ends_with(')') && ["specify", "angeben", "bitte nennen"].iter().any(|w| note.contains(w)) {
-            return label[..open].trim().to_string();
-        }
-    }
-    label.to_string()
+    label.trim().to_string()
 }
 
 #[cfg(test)]
@@ -261,9 +255,9 @@ mod tests {
     }
 
     #[test]
-    fn option_instructions_are_dropped() {
-        assert_eq!(clean_option("Other (please specify)"), "Other");
-        assert_eq!(clean_option("Sonstige (bitte angeben)"), "Sonstige");
+    fn option_texts_stay_as_written() {
+        assert_eq!(clean_option(" Other (please specify)"), "Other (please specify)");
+        assert_eq!(clean_option("Sonstige (bitte angeben)"), "Sonstige (bitte angeben)");
         assert_eq!(clean_option("PR (Presse)"), "PR (Presse)");
     }
 

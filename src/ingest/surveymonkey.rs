@@ -127,7 +127,10 @@ mod tests {
         .collect();
         let qs = questions(&columns);
         assert_eq!(qs.len(), 2);
-        assert_eq!(qs[0].options().collect::<Vec<_>>(), vec!["Marketing", "PR", "Other"]);
+        assert_eq!(
+            qs[0].options().collect::<Vec<_>>(),
+            vec!["Marketing", "PR", "Other (please specify)"]
+        );
         assert!(qs[0].is_broken_out());
         assert_eq!(qs[1].parts[0].option, None);
     }

@@ -11,6 +11,7 @@ mod fast;
 mod formats;
 mod groups;
 mod hostile;
+mod labels;
 mod notebooks;
 mod parquet;
 mod published;

@@ -49,7 +49,7 @@ impl Accepted {
 pub fn resolve(cell: &str, spec: &InputSpec, taxonomy: &Taxonomy) -> (Vec<String>, Vec<String>) {
     let mut named = std::collections::BTreeSet::new();
     let mut unknown = Vec::new();
-    for label in split_labels(cell.trim(), spec) {
+    for label in split_labels(cell.trim(), spec, taxonomy) {
         match taxonomy.resolve(&label) {
             Some(id) => {
                 named.insert(id.to_string());
