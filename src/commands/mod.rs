@@ -89,6 +89,7 @@ pub fn input_settings(args: &InputArgs) -> anyhow::Result<(Vec<InputSpec>, Estim
             lonely_psu: args.lonely_psu,
             level: args.level,
             groups,
+            declared: taxonomy.declared_ids().to_vec(),
         },
         taxonomy,
     ))

@@ -34,6 +34,7 @@ pub fn prepare(config: &Path) -> anyhow::Result<Prepared> {
         level: study.raw.estimation.level,
         groups: study.groups.clone(),
         lonely_psu: study.lonely_psu,
+        declared: study.taxonomy.declared_ids().to_vec(),
     };
     let specs = study.input_specs();
     let paths: Vec<&Path> = specs.iter().map(|s| s.path.as_path()).collect();

@@ -45,6 +45,8 @@ pub struct EstimateSettings {
     pub groups: Vec<Group>,
     /// Single-PSU strata: an error (R's default) or R's "adjust".
     pub lonely_psu: LonelyPsu,
+    /// Categories a study declares: reported in every domain, at 0 % when nobody named them.
+    pub declared: Vec<String>,
 }
 
 /// The base of a share.
@@ -199,15 +201,17 @@ struct Context<'a> {
 }
 
 impl Context<'_> {
-    /// Categories named anywhere in the study, then every group: a group none of whose members
-    /// anyone named is a share of 0, not a missing row.
+    /// Categories named anywhere in the study or declared by it, then every group: a declared
+    /// category nobody chose, and a group none of whose members anyone named, is a share of 0,
+    /// not a missing row.
     fn categories(&self, sums: &StudySums) -> Vec<(Kind, String)> {
-        let named: BTreeSet<(Kind, String)> = sums
+        let mut named: BTreeSet<(Kind, String)> = sums
             .domains
             .values()
             .flat_map(|d| d.categories.keys().cloned())
             .filter(|(kind, _)| *kind == Kind::Department)
             .collect();
+        named.extend(self.settings.declared.iter().map(|id| (Kind::Department, id.clone())));
         let groups = self.settings.groups.iter().map(|g| (Kind::Group, g.name.clone()));
         named.into_iter().chain(groups).collect()
     }

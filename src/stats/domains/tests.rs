@@ -94,6 +94,7 @@ impl Study {
             level: 0.95,
             groups: groups(),
             lonely_psu: LonelyPsu::Adjust,
+            declared: Vec::new(),
         }
     }
 }

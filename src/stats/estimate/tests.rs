@@ -30,12 +30,17 @@ fn tally_with(respondents: &[Respondent], scale: f64, design: bool) -> Tally {
 }
 
 fn run(tally: &Tally, spec: DesignSpec, method: CiMethod) -> Vec<Estimate> {
+    run_declared(tally, spec, method, Vec::new())
+}
+
+fn run_declared(tally: &Tally, spec: DesignSpec, method: CiMethod, declared: Vec<String>) -> Vec<Estimate> {
     let settings = EstimateSettings {
         base: Base::Answered,
         method,
         level: 0.95,
         groups: vec![Group::communications(), Group::parse("people=hr").unwrap()],
         lonely_psu: LonelyPsu::Adjust,
+        declared,
     };
     let choices = BTreeMap::from([("s".to_string(), Choice::Single)]);
     let designs = BTreeMap::from([("s".to_string(), spec)]);
@@ -154,5 +159,28 @@ proptest! {
                 prop_assert!(e.df.is_some_and(|df| df < 1.0), "{:?}", e);
             }
         }
+    }
+}
+
+/// A declared category nobody chose is a row at 0 % in every wave (count 0, n the wave's base, a
+/// Wilson interval from 0), not a missing row.
+#[test]
+fn a_declared_category_nobody_chose_is_reported_at_zero() {
+    let people: Vec<Respondent> = vec![(2023, 0, 0, 0, 1.0), (2023, 0, 1, 1, 1.0), (2024, 1, 2, 0, 1.0)];
+    let tally = tally_of(&people, 1.0);
+    for spec in [DESIGN, DesignSpec::default()] {
+        let rows = run_declared(&tally, spec, CiMethod::Wilson, vec!["it".to_string()]);
+        let it: Vec<(i32, Option<u64>, Option<u64>, f64)> = rows
+            .iter()
+            .filter(|e| e.category == "it")
+            .map(|e| (e.wave, e.n, e.count, e.share))
+            .collect();
+        assert_eq!(it, vec![(2023, Some(2), Some(0), 0.0), (2024, Some(1), Some(0), 0.0)]);
+        assert!(
+            rows.iter()
+                .filter(|e| e.category == "it")
+                .all(|e| e.ci_low == Some(0.0))
+        );
+        assert!(run(&tally, spec, CiMethod::Wilson).iter().all(|e| e.category != "it"));
     }
 }
