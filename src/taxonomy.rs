@@ -2,9 +2,14 @@
 //! aliases, study overrides, compound and joined labels, and "did you mean" suggestions for
 //! unknown labels.
 
+// Paths spelled out: the fuzz crate compiles this file by path, where `mod x;` alone would be
+// looked for beside it rather than in `taxonomy/`.
+#[path = "taxonomy/lexicon.rs"]
 mod lexicon;
 #[cfg(test)]
+#[path = "taxonomy/spellings.rs"]
 mod spellings;
+#[path = "taxonomy/text.rs"]
 mod text;
 
 use std::collections::BTreeMap;
