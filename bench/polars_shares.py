@@ -6,35 +6,19 @@ Usage: polars_shares.py FILE.csv   (prints JSON: [{wave, category, share}, ...])
 What a competent analyst would write by hand: a lazy scan of the needed columns, labels
 mapped to categories with a lookup table, respondents without an answer left out of the
 base, then share = sum of weights in the category / sum of weights of respondents who
-answered, per wave. The labels are the spellings bench/generate.py writes.
+answered, per wave. The labels are the spellings bench/generate.py writes (both row
+orders), mapped with the table bench/labels.csv.
 """
 
+import csv
 import json
+import os
 import sys
 
 import polars as pl
 
-CATEGORY = {
-    "Marketing": "marketing",
-    "marketing": "marketing",
-    "Marketingabteilung": "marketing",
-    "Marketing department": "marketing",
-    "PR": "pr",
-    "Öffentlichkeitsarbeit": "pr",
-    "Unternehmenskommunikation": "pr",
-    "Public relations": "pr",
-    "Vertrieb": "sales",
-    "Sales": "sales",
-    "Kundendienst": "customer_service",
-    "Customer service": "customer_service",
-    "Geschäftsführung": "executive",
-    "CEO": "executive",
-    "Cross-functional team": "cross_functional",
-    "Bereichsübergreifendes Team": "cross_functional",
-    "IT": "it",
-    "Personal": "hr",
-    "HR": "hr",
-}
+LABELS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "labels.csv")
+CATEGORY = {r["label"]: r["category"] for r in csv.DictReader(open(LABELS, encoding="utf-8"))}
 
 
 def shares(path):

@@ -3,19 +3,16 @@
 # Writes wave,category,share,se (17 significant digits) to OUT.csv and the seconds spent
 # in reading and in svydesign + svyby on stderr. Strata are nested in waves (each wave is a
 # fresh sample), PSUs in strata, as deptshare estimates them; respondents without an
-# answer stay in the design (subset) but out of the base.
+# answer stay in the design (subset) but out of the base. Department spellings are mapped to
+# categories with bench/labels.csv (inside the timed estimate step).
 suppressMessages(library(survey))
 args <- commandArgs(trailingOnly = TRUE)
 if (length(args) != 2) stop("usage: Rscript bench/r_survey.R FILE.csv OUT.csv")
 
-category <- c(
-  "Marketing" = "marketing", "marketing" = "marketing", "Marketingabteilung" = "marketing",
-  "Marketing department" = "marketing", "PR" = "pr", "Öffentlichkeitsarbeit" = "pr",
-  "Unternehmenskommunikation" = "pr", "Public relations" = "pr", "Vertrieb" = "sales",
-  "Sales" = "sales", "Kundendienst" = "customer_service", "Customer service" = "customer_service",
-  "Geschäftsführung" = "executive", "CEO" = "executive", "Cross-functional team" = "cross_functional",
-  "Bereichsübergreifendes Team" = "cross_functional", "IT" = "it", "Personal" = "hr", "HR" = "hr"
-)
+# Spellings -> categories: the table the polars and svy scripts use too (bench/labels.csv).
+script <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)[1])
+labels <- read.csv(file.path(dirname(script), "labels.csv"), colClasses = "character", encoding = "UTF-8")
+category <- setNames(labels$category, labels$label)
 
 read_time <- system.time({
   d <- read.csv(args[1], colClasses = c(department = "character", stratum = "character"),

@@ -3,10 +3,10 @@
 
 Usage: report.py --runs DIR --data DIR --out FILE
 
-Reads DIR/results.tsv (tool, rows, run, status, seconds, peak_kb), DIR/meta.env and each
-tool's output (deptshare JSON, polars JSON, R CSV) to check that the tools agree. Text below
-the line `<!-- end of generated part -->` in an existing FILE is kept: that is where the
-hand-written analysis of a run lives.
+Reads DIR/results.tsv (tool, order, rows, run, status, seconds, peak_kb), DIR/meta.env and each
+tool's output (deptshare JSON, polars JSON, R and svy CSV) to check that the tools agree. Text
+below the line `<!-- end of generated part -->` in an existing FILE is kept: that is where the
+hand-written analysis of a run lives. The targets are issue 11's.
 """
 
 import argparse
@@ -16,20 +16,32 @@ import os
 import sys
 
 MARKER = "<!-- end of generated part -->"
-TOOLS = ["deptshare-design", "deptshare-unweighted", "deptshare-stream", "polars", "r-survey"]
-TARGET_SPEED = 1.0  # deptshare design / polars at the largest size
-TARGET_R = 30.0  # R survey / deptshare design at the R size
-TARGET_MEMORY = 1.5  # deptshare peak RSS / CSV size at the largest size
+ORDERS = {"grouped": "Rows grouped by PSU", "respondent": "Rows in respondent order"}
+TARGET_SPEED = 0.35  # deptshare design / polars at the largest size, both orders
+SMALL_ROWS = 100_000
+TARGET_SMALL = 0.5  # deptshare design / polars at SMALL_ROWS
+TARGET_R = 100.0  # R survey / deptshare design at the R size
+TARGET_SVY = 50.0  # svy / deptshare design at the R size
+TARGET_SE = 1e-6  # largest |SE difference| of deptshare against R
+TARGET_MEMORY = 0.5  # deptshare peak RSS / CSV size at the largest size
+TARGET_GROWTH = 1.25  # each step of the scaling table: (time ratio) / (rows ratio)
+ANCHOR_SHARE = 1e-9  # polars, R and svy shares against each other
+ANCHOR_SE = 1e-6  # R's SEs against svy's
+BESIDE = ("r", "svy")  # the extra deptshare runs right after R and svy, for those ratios only
 
 
 def load_results(runs):
-    """{(tool, rows): {"seconds", "peak_kb", "status", "runs"}}, best (least) time of the ok runs."""
+    """({(tool, order, rows): {"seconds", "peak_kb", "status", "runs"}}, {(order, anchor): seconds}).
+
+    Time is the best (least) of the ok runs, memory the largest."""
     rows = list(csv.DictReader(open(os.path.join(runs, "results.tsv")), delimiter="\t"))
-    best = {}
+    best, beside = {}, {}
     for r in rows:
-        if r["run"] == "r":
-            continue  # the extra run next to R is only used for that ratio
-        key = (r["tool"], int(r["rows"]))
+        if r["run"] in BESIDE:
+            if r["status"] == "ok":
+                beside[(r["order"], r["run"])] = float(r["seconds"])
+            continue
+        key = (r["tool"], r["order"], int(r["rows"]))
         cell = best.setdefault(key, {"seconds": None, "peak_kb": None, "status": "ok", "runs": 0})
         cell["runs"] += 1
         if r["status"] != "ok":
@@ -38,8 +50,7 @@ def load_results(runs):
         secs, kb = float(r["seconds"]), int(r["peak_kb"])
         cell["seconds"] = secs if cell["seconds"] is None else min(cell["seconds"], secs)
         cell["peak_kb"] = kb if cell["peak_kb"] is None else max(cell["peak_kb"], kb)
-    beside_r = [r for r in rows if r["run"] == "r" and r["status"] == "ok"]
-    return best, (float(beside_r[0]["seconds"]) if beside_r else None)
+    return best, beside
 
 
 def load_meta(runs):
@@ -71,6 +82,7 @@ def polars_shares(path):
 
 
 def r_estimates(path):
+    """{(wave, category): (share, se)} of R's or svy's CSV (wave,category,share,se)."""
     try:
         rows = list(csv.DictReader(open(path, encoding="utf-8")))
     except OSError:
@@ -104,57 +116,115 @@ def ratio(a, b):
 class Run:
     def __init__(self, args):
         self.runs, self.data = args.runs, args.data
-        self.best, self.beside_r = load_results(args.runs)
+        self.best, self.beside = load_results(args.runs)
         self.meta = load_meta(args.runs)
-        self.sizes = sorted({rows for (tool, rows) in self.best if tool == "polars"})
+        self.orders = [o for o in ORDERS if any(order == o for (_, order, _) in self.best)]
+        self.sizes = sorted({rows for (tool, _, rows) in self.best if tool == "polars"})
         self.r_size = int(self.meta["r_size"])
 
-    def cell(self, tool, rows):
-        return self.best.get((tool, rows), {"seconds": None, "peak_kb": None, "status": "not run", "runs": 0})
+    def cell(self, tool, order, rows):
+        empty = {"seconds": None, "peak_kb": None, "status": "not run", "runs": 0}
+        return self.best.get((tool, order, rows), empty)
 
-    def csv_bytes(self, rows):
-        path = os.path.join(self.data, f"survey-{rows}.csv")
+    def csv_bytes(self, order, rows):
+        name = f"survey-{rows}.csv" if order == "grouped" else f"survey-{order}-{rows}.csv"
+        path = os.path.join(self.data, name)
         return os.path.getsize(path) if os.path.exists(path) else None
 
-    def out(self, tool, rows, ext="out"):
-        return os.path.join(self.runs, f"{tool}-{rows}.{ext}")
+    def out(self, tool, order, rows, ext="out"):
+        return os.path.join(self.runs, f"{tool}-{order}-{rows}.{ext}")
 
-    def agreement(self, rows):
-        ours = deptshare_estimates(self.out("deptshare-design", rows))
-        return max_diff(ours, polars_shares(self.out("polars", rows)), lambda e: e[0], lambda s: s)
+    def deptshare(self, order, rows):
+        return deptshare_estimates(self.out("deptshare-design", order, rows))
+
+    def anchor(self, tool, order):
+        """R's or svy's (share, se) per (wave, category) at the R size."""
+        return r_estimates(self.out(tool, order, self.r_size, "csv"))
+
+    def agreement(self, order, rows):
+        ours = self.deptshare(order, rows)
+        return max_diff(ours, polars_shares(self.out("polars", order, rows)), lambda e: e[0], lambda s: s)
+
+    def growth(self, order):
+        """(worst time ratio / rows ratio over the steps of the scaling table, that step's label)."""
+        worst = None
+        for small, large in zip(self.sizes, self.sizes[1:]):
+            a, b = (self.cell("deptshare-design", order, n)["seconds"] for n in (small, large))
+            step = ratio(ratio(b, a), large / small)
+            if step is not None and (worst is None or step > worst[0]):
+                worst = (step, f"{short(small)} -> {short(large)}")
+        return worst
 
     def targets(self):
-        """[(target, measured, verdict)] for the three targets of issue 7."""
-        top = self.sizes[-1]
-        design, polars = self.cell("deptshare-design", top), self.cell("polars", top)
-        speed = ratio(design["seconds"], polars["seconds"])
-        r_secs = self.cell("r-survey", self.r_size)["seconds"]
-        r_ratio = ratio(r_secs, self.beside_r)
-        ours = deptshare_estimates(self.out("deptshare-design", self.r_size))
-        theirs = r_estimates(self.out("r-survey", self.r_size, "csv"))
-        se_diff = max_diff(ours, theirs, lambda e: e[1], lambda e: e[1])
-        share_diff = max_diff(ours, theirs, lambda e: e[0], lambda e: e[0])
-        mem = ratio(design["peak_kb"] * 1024 if design["peak_kb"] else None, self.csv_bytes(top))
-        failed = "" if design["status"] == "ok" else " (deptshare failed: see Failed runs)"
-        gone = design["status"] != "ok"
-        same_se = se_diff is not None and se_diff < 1e-9
-        return [
-            (
-                f"{top:,} rows: deptshare (design) / polars (point shares) <= {TARGET_SPEED}",
+        """[(target, measured, verdict)] for the targets of issue 11, each row order."""
+        top, out = self.sizes[-1], []
+        for order in self.orders:
+            design = self.cell("deptshare-design", order, top)
+            gone = design["status"] != "ok"
+            failed = " (deptshare failed: see Failed runs)" if gone else ""
+            speed = ratio(design["seconds"], self.cell("polars", order, top)["seconds"])
+            out.append((
+                f"{top:,} rows, {order}: deptshare (design) / polars (point shares) <= {TARGET_SPEED}",
                 fmt_ratio(speed) + failed,
                 verdict(speed is not None and speed <= TARGET_SPEED, speed, gone),
-            ),
-            (
-                f"{self.r_size:,} rows: R survey / deptshare (design) >= {TARGET_R:.0f}, same SEs",
-                f"{fmt_ratio(r_ratio)}; largest SE difference {sci(se_diff)}, largest share difference {sci(share_diff)}",
-                verdict(r_ratio is not None and r_ratio >= TARGET_R and same_se, r_ratio),
-            ),
-            (
-                f"{top:,} rows: deptshare peak memory / CSV size < {TARGET_MEMORY}",
+            ))
+            if SMALL_ROWS in self.sizes and SMALL_ROWS != top:
+                small = self.cell("deptshare-design", order, SMALL_ROWS)
+                speed = ratio(small["seconds"], self.cell("polars", order, SMALL_ROWS)["seconds"])
+                out.append((
+                    f"{SMALL_ROWS:,} rows, {order}: deptshare (design) / polars <= {TARGET_SMALL}",
+                    fmt_ratio(speed),
+                    verdict(speed is not None and speed <= TARGET_SMALL, speed, small["status"] != "ok"),
+                ))
+            ours = self.deptshare(order, self.r_size)
+            for tool, name, target, key in (("r-survey", "R survey", TARGET_R, "r"), ("svy", "svy", TARGET_SVY, "svy")):
+                times = ratio(self.cell(tool, order, self.r_size)["seconds"], self.beside.get((order, key)))
+                theirs = self.anchor(tool, order)
+                se_diff = max_diff(ours, theirs, lambda e: e[1], lambda e: e[1])
+                share_diff = max_diff(ours, theirs, lambda e: e[0], lambda e: e[0])
+                same = tool != "r-survey" or (se_diff is not None and se_diff <= TARGET_SE)
+                want = f" with R's SEs (to {TARGET_SE:.0e})" if tool == "r-survey" else ""
+                out.append((
+                    f"{self.r_size:,} rows, {order}: {name} / deptshare (design) >= {target:.0f}{want}",
+                    f"{fmt_ratio(times)}; largest SE difference {sci(se_diff)}, largest share difference {sci(share_diff)}",
+                    verdict(times is not None and times >= target and same, times),
+                ))
+            mem = ratio(design["peak_kb"] * 1024 if design["peak_kb"] else None, self.csv_bytes(order, top))
+            out.append((
+                f"{top:,} rows, {order}: deptshare peak memory / CSV size <= {TARGET_MEMORY}",
                 fmt_ratio(mem) + failed,
-                verdict(mem is not None and mem < TARGET_MEMORY, mem, gone),
-            ),
-        ]
+                verdict(mem is not None and mem <= TARGET_MEMORY, mem, gone),
+            ))
+            worst = self.growth(order)
+            out.append((
+                f"{short(self.sizes[0])} to {short(top)}, {order}: growth linear (each step of the scaling "
+                f"table: time ratio / rows ratio <= {TARGET_GROWTH})",
+                "—" if worst is None else f"worst step {fmt_ratio(worst[0])} ({worst[1]})",
+                verdict(worst is not None and worst[0] <= TARGET_GROWTH, worst),
+            ))
+        return out
+
+    def anchors(self):
+        """[(order, what, difference, tolerance)]: polars, R and svy against each other at the R size."""
+        out = []
+        for order in self.orders:
+            polars = polars_shares(self.out("polars", order, self.r_size))
+            r, s = self.anchor("r-survey", order), self.anchor("svy", order)
+            polars_pairs = {k: (v, None) for k, v in polars.items()} if polars else None
+            for what, a, b, pick, tol in (
+                ("shares, polars vs R", polars_pairs, r, 0, ANCHOR_SHARE),
+                ("shares, R vs svy", r, s, 0, ANCHOR_SHARE),
+                ("SEs, R vs svy", r, s, 1, ANCHOR_SE),
+            ):
+                diff = max_diff(a, b, lambda e: e[pick], lambda e: e[pick])
+                if a and b and set(a) != set(b):
+                    diff = None  # a tool named cells the other did not
+                out.append((order, what, diff, tol))
+        return out
+
+
+def short(rows):
+    return f"{rows // 1_000_000}M" if rows >= 1_000_000 and rows % 1_000_000 == 0 else f"{rows // 1000}k"
 
 
 def verdict(ok, value, failed=False):
@@ -170,20 +240,24 @@ def sci(x):
     return "—" if x is None else f"{x:.1e}"
 
 
-def scaling_table(run):
+def scaling_table(run, order):
     lines = [
-        "| rows | CSV | deptshare design | deptshare unweighted | design, large-file path at any size | polars (point shares) | design / polars | design / unweighted | design peak / CSV | max share diff vs polars |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| rows | CSV | deptshare design | deptshare unweighted | design, large-file path at any size "
+        "| polars (point shares) | design / polars | design / unweighted | design s per 1M rows "
+        "| design peak / CSV | max share diff vs polars |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for rows in run.sizes:
         d, u, s, p = (
-            run.cell(t, rows) for t in ("deptshare-design", "deptshare-unweighted", "deptshare-stream", "polars")
+            run.cell(t, order, rows) for t in ("deptshare-design", "deptshare-unweighted", "deptshare-stream", "polars")
         )
-        size = run.csv_bytes(rows)
+        size = run.csv_bytes(order, rows)
+        per_million = ratio(d["seconds"], rows / 1e6)
         lines.append(
             f"| {rows:,} | {fmt_size(size)} | {timing(d)} | {timing(u)} | {timing(s)} | {timing(p)} "
             f"| {fmt_ratio(ratio(d['seconds'], p['seconds']))} | {fmt_ratio(ratio(d['seconds'], u['seconds']))} "
-            f"| {fmt_ratio(ratio(d['peak_kb'] * 1024 if d['peak_kb'] else None, size))} | {sci(run.agreement(rows))} |"
+            f"| {fmt_ratio(per_million)} "
+            f"| {fmt_ratio(ratio(d['peak_kb'] * 1024 if d['peak_kb'] else None, size))} | {sci(run.agreement(order, rows))} |"
         )
     return lines
 
@@ -197,25 +271,27 @@ def fmt_size(size):
 
 def timing(cell):
     if cell["status"] != "ok":
-        return "failed"
+        return "failed" if cell["status"] != "not run" else "—"
     return f"{fmt_s(cell['seconds'])}, {fmt_mb(cell['peak_kb'])}"
 
 
 def failures(run):
     seen = []
-    for (tool, rows), cell in sorted(run.best.items()):
+    for (tool, order, rows), cell in sorted(run.best.items()):
         if cell["status"] != "ok":
-            seen.append(f"- `{tool}` at {rows:,} rows: {cell['status']}")
+            seen.append(f"- `{tool}` ({order}) at {rows:,} rows: {cell['status']}")
     return seen
 
 
-def r_phases(run):
+def phases(run, tool, order):
+    """The phase times the R or svy script printed on stderr, or None."""
+    prefix = {"r-survey": "r_survey: ", "svy": "svy_shares: "}[tool]
     try:
-        text = open(run.out("r-survey", run.r_size, "err"), encoding="utf-8").read()
+        text = open(run.out(tool, order, run.r_size, "err"), encoding="utf-8").read()
     except OSError:
         return None
-    lines = [line for line in text.splitlines() if line.startswith("r_survey:")]
-    return lines[-1].removeprefix("r_survey: ") if lines else None
+    lines = [line for line in text.splitlines() if line.startswith(prefix)]
+    return lines[-1].removeprefix(prefix) if lines else None
 
 
 def document(run):
@@ -224,26 +300,38 @@ def document(run):
     lines = [
         "# Benchmarks",
         "",
-        "Written by `scripts/bench` (issue 7); every number below comes from one run of it on "
-        f"{m['date']}. Rerun with `scripts/bench` (about 5 minutes, plus a minute to generate the data the first time) or "
-        "`scripts/bench --quick` (a minute; writes under /var/tmp/deptshare-bench instead).",
+        "Written by `scripts/bench` (issues 7 and 11); every number below comes from one run of it on "
+        f"{m['date']}. Rerun with `scripts/bench` (about 10 minutes, plus two minutes to generate the data the "
+        "first time) or `scripts/bench --quick` (a few minutes; writes under /var/tmp/deptshare-bench instead). "
+        "`bench/anchors.py` checks polars, R and svy against each other without deptshare.",
         "",
-        "- Data: `bench/generate.py` (seeded): respondent, wave (2021-2025), department in 19 English "
-        "and German spellings, weight, stratum (8 per wave), PSU (24-40 per stratum, about 1,300 in all), "
-        "company size; 2 % leave the question blank.",
+        "- Data, two row orders from `bench/generate.py` (seeded), same columns (respondent, wave, department, "
+        "weight, stratum, PSU, company size), 2 % leave the question blank:",
+        "  - grouped (`survey-N.csv`): 5 waves (2021-2025), 8 strata per wave, 24-40 PSUs per stratum "
+        "(about 1,300 in all), rows grouped by PSU; 19 English and German spellings of 8 departments.",
+        "  - respondent order (`survey-respondent-N.csv`, `--order respondent`, the usual order of a survey "
+        "export): 17 waves (2009-2025), 8 strata x 40 PSUs in each (5,440 PSUs), PSU sizes unequal, strata and "
+        "PSUs interleaved within each wave, ids rising; 45 spellings of 9 departments (case, hyphens, English "
+        "and German).",
         "- deptshare design: `deptshare shares FILE --wave-col wave --dept-col department --weight-col weight "
         "--strata-col stratum --psu-col psu --format json` (shares, Taylor SEs, logit intervals, deff, groups).",
         "- deptshare unweighted: `deptshare shares FILE --wave-col wave --dept-col department --format json`.",
-        "- Files from 16 MiB are read by the large-file path (`src/ingest/stream`: blocks read in parallel into "
-        "weight sums), smaller ones by the careful reader (every answer kept, for the check of respondents "
-        "repeated across files); \"large-file path at any size\" is the design run with "
-        "`DEPTSHARE_FAST_PATH_MIN_BYTES=0`.",
+        "- Files from 16 MiB are read by the large-file path (`src/ingest/stream`), smaller ones by the careful "
+        "reader; \"large-file path at any size\" is the design run with `DEPTSHARE_FAST_PATH_MIN_BYTES=0`.",
         "- polars: `bench/polars_shares.py` (lazy scan of 3 columns, label lookup, weighted point shares "
         "per wave; no SEs).",
         "- R survey: `bench/r_survey.R` (`read.csv`, then `svyby(~dept, ~wave, subset(design, answered), "
         "svymean)` with `svydesign(ids=~psu, strata=~stratum_in_wave, weights=~weight, nest=TRUE)`).",
+        "- svy: `bench/svy_shares.py` (polars `read_csv` of 5 columns, then `Sample(df, Design(stratum=(\"wave\", "
+        "\"stratum\"), psu=\"psu\", wgt=\"weight\")).estimation.prop(\"dept\", by=\"wave\", drop_nulls=True)`, "
+        "Taylor linearisation; the same design as R's, blank answers kept in the design but out of the base).",
+        "- Department labels: deptshare resolves the raw spellings with its built-in taxonomy; polars, R and svy "
+        "are given the raw file too and map the spellings with one table, `bench/labels.csv`, inside their timed "
+        "runs (`bench/check_labels.py` checks that every spelling resolves in `src/taxonomy.rs` to the category "
+        "the table says). No tool gets a pre-normalised column.",
         f"- Timing: wall time and peak RSS from `/usr/bin/time -f '%e %M'`, {rounds}; tools run back to "
-        "back on the same file with the file in the page cache.",
+        "back on the same file with the file in the page cache. R and svy run once each, and each is followed by "
+        "one deptshare design run that their ratio uses.",
         "",
         "## Machine and versions",
         "",
@@ -252,7 +340,7 @@ def document(run):
         "(other engineers' compiles share the machine, so absolute times are noisy; ratios less so)",
         f"- {m['rustc']}; deptshare {m['deptshare']}; deptshare environment: "
         f"{m.get('env', '').strip() or 'none set'}",
-        f"- {m['python']}, polars {m['polars']}; {m['r']}, survey {m['survey']}",
+        f"- {m['python']}, polars {m['polars']}; {m['r']}, survey {m['survey']}; svy {m.get('svy', '—')}",
         "",
         "## Targets",
         "",
@@ -260,14 +348,28 @@ def document(run):
         "|---|---|---|",
     ]
     lines += [f"| {t} | {v} | {ok} |" for t, v, ok in run.targets()]
-    lines += ["", "## Scaling", "", "Wall time, peak memory (RSS).", ""]
-    lines += scaling_table(run)
-    r = run.cell("r-survey", run.r_size)
     lines += [
         "",
-        f"R survey at {run.r_size:,} rows: {timing(r)} ({r_phases(run) or 'no phase times'}); "
-        f"deptshare design right after it: {fmt_s(run.beside_r)}.",
+        f"## The anchors agree ({run.r_size:,} rows)",
+        "",
+        "| order | compared | largest difference | tolerance | |",
+        "|---|---|---:|---:|---|",
     ]
+    for order, what, diff, tol in run.anchors():
+        ok = "not measured" if diff is None else ("agree" if diff <= tol else "**differ**")
+        lines.append(f"| {order} | {what} | {sci(diff)} | {tol:.0e} | {ok} |")
+    lines += ["", "## Scaling", "", "Wall time, peak memory (RSS)."]
+    for order in run.orders:
+        lines += ["", f"### {ORDERS[order]}", ""]
+        lines += scaling_table(run, order)
+    lines += ["", f"## R survey and svy at {run.r_size:,} rows", ""]
+    for order in run.orders:
+        for tool, name, key in (("r-survey", "R survey", "r"), ("svy", "svy", "svy")):
+            cell = run.cell(tool, order, run.r_size)
+            lines.append(
+                f"- {order}, {name}: {timing(cell)} ({phases(run, tool, order) or 'no phase times'}); "
+                f"deptshare design right after it: {fmt_s(run.beside.get((order, key)))}."
+            )
     failed = failures(run)
     if failed:
         lines += ["", "## Failed runs", ""] + failed
@@ -296,9 +398,15 @@ def main():
         out.write(body + ("\n" + tail if tail else ""))
     for target, measured, ok in run.targets():
         print(f"{target}: {measured} -> {ok.replace('**', '')}")
-    for rows in run.sizes:
-        d, u, p = (run.cell(t, rows)["seconds"] for t in ("deptshare-design", "deptshare-unweighted", "polars"))
-        print(f"{rows:>10,} rows: design/polars {fmt_ratio(ratio(d, p))}, design/unweighted {fmt_ratio(ratio(d, u))}")
+    for order, what, diff, tol in run.anchors():
+        print(f"anchors, {order}: {what} {sci(diff)} (tolerance {tol:.0e})")
+    for order in run.orders:
+        for rows in run.sizes:
+            d, u, p = (run.cell(t, order, rows)["seconds"] for t in ("deptshare-design", "deptshare-unweighted", "polars"))
+            print(
+                f"{order:>10} {rows:>10,} rows: design/polars {fmt_ratio(ratio(d, p))}, "
+                f"design/unweighted {fmt_ratio(ratio(d, u))}"
+            )
     return 0
 
 
