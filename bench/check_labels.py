@@ -1,60 +1,49 @@
 #!/usr/bin/env python3
-"""Checks the benchmark's department spellings against the built-in taxonomy (standard library only).
+"""Checks the benchmark's department spellings against deptshare itself (standard library only).
 
-Usage: bench/check_labels.py   (exit 0 when every spelling resolves as bench/labels.csv says)
+Usage: bench/check_labels.py DEPTSHARE   (exit 0 when every spelling resolves as bench/labels.csv says)
 
-Reads the built-in aliases of src/taxonomy.rs (the `BUILTIN` table: id, English and German
-names, aliases) and resolves each label of bench/labels.csv with a port of
-`taxonomy::normalize` (NFKC, lower case, umlauts spelled out, punctuation and runs of space
-folded to one space). Fails when a label is unknown to deptshare, is a no-answer cell, or
-resolves to another category than the table says; or when bench/generate.py writes a
-spelling the table lacks (the polars, R and svy scripts map spellings with that table, so a
-missing one would silently leave respondents out of their base).
+Writes one small CSV holding every label of bench/labels.csv once per wave (wave = the label's
+row number) and reads it with the deptshare binary given: each wave must come out as 100 % of
+the category the table names. Fails when a label is unknown to deptshare (the run stops naming
+it), is a no-answer cell (its wave has no shares), or resolves to another category; or when
+bench/generate.py writes a spelling the table lacks (the polars, R and svy scripts map
+spellings with that table, so a missing one would silently leave respondents out of their base).
 """
 
 import csv
 import os
-import re
 import sys
-import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TAXONOMY = os.path.join(HERE, "..", "src", "taxonomy.rs")
 LABELS = os.path.join(HERE, "labels.csv")
-SPELLED = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}
 
 
-def normalize(label):
-    """Python port of src/taxonomy.rs::normalize."""
-    out, pending_space = [], False
-    for ch in "".join(c.lower() for c in unicodedata.normalize("NFKC", label.strip())):
-        if ch in SPELLED:
-            word = SPELLED[ch]
-        elif ch.isalnum():
-            word = ch
-        else:
-            pending_space = bool(out)
-            continue
-        if pending_space:
-            out.append(" ")
-            pending_space = False
-        out.append(word)
-    return "".join(out)
+def resolved(deptshare, labels):
+    """{label: category} as deptshare reads them, one wave per label."""
+    import json
+    import subprocess
+    import tempfile
 
-
-def builtin():
-    """{normalized alias: category id} as Taxonomy::builtin builds it (later entries win)."""
-    text = open(TAXONOMY, encoding="utf-8").read()
-    table = text[text.index("const BUILTIN") : text.index("/// Cells that mean")]
-    entries = re.findall(r'\(\s*"([^"]*)",\s*"([^"]*)",\s*"([^"]*)",\s*&\[(.*?)\],?\s*\)', table, re.S)
-    if len(entries) < 8:
-        sys.exit(f"check_labels: could not read the BUILTIN table of {TAXONOMY} ({len(entries)} entries)")
-    aliases = {}
-    for cid, en, de, rest in entries:
-        for name in [en, de, cid, *re.findall(r'"([^"]*)"', rest)]:
-            aliases[normalize(name)] = cid
-    no_answer = re.search(r"const NO_ANSWER: &\[&str\] = &\[(.*?)\];", text, re.S)
-    return aliases, {normalize(x) for x in re.findall(r'"([^"]*)"', no_answer.group(1))}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "labels.csv")
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(["wave", "department"])
+            for i, label in enumerate(labels):
+                writer.writerow([1000 + i, label])
+        run = subprocess.run(
+            [deptshare, "shares", path, "--wave-col", "wave", "--dept-col", "department", "--format", "json"],
+            capture_output=True,
+            text=True,
+        )
+        if run.returncode != 0:
+            sys.exit(f"check_labels: deptshare refused the spellings: {run.stderr.strip().splitlines()[-1:]}")
+        out = {}
+        for e in json.loads(run.stdout)["estimates"]:
+            if e["kind"] == "department" and e["share"] == 1.0:
+                out[labels[e["wave"] - 1000]] = e["category"]
+        return out
 
 
 def main():
@@ -62,15 +51,14 @@ def main():
     sys.path.insert(0, HERE)
     import generate  # noqa: E402 (the spellings the generator writes)
 
-    aliases, no_answer = builtin()
+    if len(sys.argv) != 2:
+        sys.exit("usage: bench/check_labels.py DEPTSHARE")
     table = {r["label"]: r["category"] for r in csv.DictReader(open(LABELS, encoding="utf-8"))}
+    got = resolved(sys.argv[1], list(table))
     problems = []
     for label, category in table.items():
-        got = aliases.get(normalize(label))
-        if normalize(label) in no_answer:
-            problems.append(f"{label!r} is a no-answer cell for deptshare")
-        elif got != category:
-            problems.append(f"{label!r} resolves to {got} in src/taxonomy.rs, bench/labels.csv says {category}")
+        if got.get(label) != category:
+            problems.append(f"{label!r} resolves to {got.get(label)} in deptshare, bench/labels.csv says {category}")
     for name, categories in [("grouped", generate.CATEGORIES), ("respondent", generate.RESPONDENT_CATEGORIES)]:
         for category, (_, spellings) in categories.items():
             for label in spellings:
@@ -80,7 +68,7 @@ def main():
         print(f"check_labels: {p}", file=sys.stderr)
     if problems:
         return 1
-    print(f"check_labels: all {len(table)} spellings of bench/labels.csv resolve as listed in src/taxonomy.rs")
+    print(f"check_labels: all {len(table)} spellings of bench/labels.csv resolve in deptshare as listed")
     return 0
 
 
