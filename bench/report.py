@@ -316,8 +316,9 @@ def document(run):
         "- deptshare design: `deptshare shares FILE --wave-col wave --dept-col department --weight-col weight "
         "--strata-col stratum --psu-col psu --format json` (shares, Taylor SEs, logit intervals, deff, groups).",
         "- deptshare unweighted: `deptshare shares FILE --wave-col wave --dept-col department --format json`.",
-        "- Files from 16 MiB are read by the large-file path (`src/ingest/stream`), smaller ones by the careful "
-        "reader; \"large-file path at any size\" is the design run with `DEPTSHARE_FAST_PATH_MIN_BYTES=0`.",
+        "- Every plain CSV is read by the block reader (`src/ingest/stream`) into the one tally the estimates "
+        "come from; \"large-file path at any size\" is the design run with `DEPTSHARE_FAST_PATH_MIN_BYTES=0`, "
+        "which is now the default (the column is kept to show the two agree).",
         "- polars: `bench/polars_shares.py` (lazy scan of 3 columns, label lookup, weighted point shares "
         "per wave; no SEs).",
         "- R survey: `bench/r_survey.R` (`read.csv`, then `svyby(~dept, ~wave, subset(design, answered), "
@@ -327,7 +328,7 @@ def document(run):
         "Taylor linearisation; the same design as R's, blank answers kept in the design but out of the base).",
         "- Department labels: deptshare resolves the raw spellings with its built-in taxonomy; polars, R and svy "
         "are given the raw file too and map the spellings with one table, `bench/labels.csv`, inside their timed "
-        "runs (`bench/check_labels.py` checks that every spelling resolves in `src/taxonomy.rs` to the category "
+        "runs (`bench/check_labels.py` checks with the deptshare binary that every spelling resolves to the category "
         "the table says). No tool gets a pre-normalised column.",
         f"- Timing: wall time and peak RSS from `/usr/bin/time -f '%e %M'`, {rounds}; tools run back to "
         "back on the same file with the file in the page cache. R and svy run once each, and each is followed by "
