@@ -35,8 +35,21 @@ pub struct Key {
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Cell {
     pub w: f64,
+    /// Σw², with `ww_lo` the rounding error of that sum (the variances need it exactly).
     pub ww: f64,
+    pub ww_lo: f64,
     pub n: u64,
+}
+
+impl Cell {
+    /// Adds `hi + lo` to Σw² without losing what f64 addition rounds away.
+    fn add_ww(&mut self, hi: f64, lo: f64) {
+        let s = self.ww + hi;
+        let bb = s - self.ww;
+        let e = (self.ww - (s - bb)) + (hi - bb);
+        self.ww = s;
+        self.ww_lo += e + lo;
+    }
 }
 
 /// A fast fixed hasher: keys are short and not attacker-chosen in a way that matters here.
@@ -256,7 +269,8 @@ impl Tally {
     pub fn add(&mut self, key: Key, weight: f64, fpc: Option<f64>) {
         let cell = self.cell(key);
         cell.w += weight;
-        cell.ww += weight * weight;
+        let square = weight * weight;
+        cell.add_ww(square, weight.mul_add(weight, -square));
         cell.n += 1;
         if let Some(f) = fpc {
             let range = self.fpc.entry((key.wave, key.stratum)).or_insert((f, f));
@@ -301,7 +315,7 @@ impl Tally {
             };
             let mine = self.cell(key);
             mine.w += cell.w;
-            mine.ww += cell.ww;
+            mine.add_ww(cell.ww, cell.ww_lo);
             mine.n += cell.n;
         }
         for (&(wave, stratum), &(low, high)) in &other.fpc {

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use super::dd::Dd;
 use crate::error::{Error, Result};
 
 /// Which design columns a study's inputs name.
@@ -101,21 +102,31 @@ pub struct StratumDesign {
 pub struct Moments {
     pub w: f64,
     pub y: f64,
+    /// The second moments, each with the low part f64 rounds away (`super::dd`).
     pub ww: f64,
     pub yy: f64,
     pub yw: f64,
+    pub ww_lo: f64,
+    pub yy_lo: f64,
+    pub yw_lo: f64,
 }
 
 /// A linear form z_i = a·Y_i + b·W_i of a PSU's totals.
 pub type Form = (f64, f64);
 
 impl Moments {
-    fn cross(&self, u: Form, v: Form) -> f64 {
-        u.0 * v.0 * self.yy + (u.0 * v.1 + u.1 * v.0) * self.yw + u.1 * v.1 * self.ww
+    /// Σ u_i v_i over the PSUs, in double-double: the terms cancel to a small difference.
+    fn cross(&self, u: Form, v: Form) -> Dd {
+        let yy = Dd::prod(u.0, v.0).mul(Dd::new(self.yy, self.yy_lo));
+        let yw = Dd::prod(u.0, v.1)
+            .add(Dd::prod(u.1, v.0))
+            .mul(Dd::new(self.yw, self.yw_lo));
+        let ww = Dd::prod(u.1, v.1).mul(Dd::new(self.ww, self.ww_lo));
+        yy.add(yw).add(ww)
     }
 
-    fn total(&self, u: Form) -> f64 {
-        u.0 * self.y + u.1 * self.w
+    fn total(&self, u: Form) -> Dd {
+        Dd::prod(u.0, self.y).add(Dd::prod(u.1, self.w))
     }
 }
 
@@ -139,10 +150,11 @@ pub fn stratum_cov(stratum: &Stratum, u: Form, v: Form, lonely: LonelyPsu) -> Re
     }
     let m = &stratum.moments;
     if n > 1.0 {
-        return Ok(f * n / (n - 1.0) * (m.cross(u, v) - m.total(u) * m.total(v) / n));
+        let centred = m.cross(u, v).sub(m.total(u).mul(m.total(v)).div(n));
+        return Ok(f * n / (n - 1.0) * centred.value());
     }
     match lonely {
-        LonelyPsu::Adjust => Ok(f * m.cross(u, v)),
+        LonelyPsu::Adjust => Ok(f * m.cross(u, v).value()),
         LonelyPsu::Fail => Err(Error::Invalid(format!(
             "stratum {} has only one PSU, so its variance is not defined; pass --lonely-psu adjust \
              (R's options(survey.lonely.psu = \"adjust\")) or merge it with a neighbouring stratum",
@@ -167,7 +179,9 @@ pub fn ratio_variance(strata: &[Stratum], lonely: LonelyPsu) -> Result<f64> {
     }
     // The sums of squares cancel when every PSU has the same share: what is left is rounding, and a
     // variance of rounding noise would turn "no variance" into an absurd effective sample size.
-    if variance <= 1e-12 * magnitude {
+    // The moments are double-double (rounding near 1e-30 of `magnitude`), so a real variance far
+    // below f64's reach (one weight 1e7 times the others) is kept.
+    if variance <= 1e-24 * magnitude {
         return Ok(0.0);
     }
     Ok(variance)

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use super::dd::Dd;
 use super::design::{StratumDesign, population};
 use super::estimate::Kind;
 use super::group::Group;
@@ -14,7 +15,9 @@ use crate::tally::{Cell, Key, NO_SEGMENT, Names, SELF_UNIT, Tally};
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct StratumSums {
     pub w: f64,
+    /// Σ W_i², with `ww_lo` what f64 rounds away (the variances are differences of such sums).
     pub ww: f64,
+    pub ww_lo: f64,
     pub respondents: f64,
     pub psus: f64,
 }
@@ -23,8 +26,11 @@ pub struct StratumSums {
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct CategorySums {
     pub y: f64,
+    /// Σ Y_i² and Σ Y_i·W_i, each with the low part f64 rounds away.
     pub yy: f64,
+    pub yy_lo: f64,
     pub yw: f64,
+    pub yw_lo: f64,
     pub count: f64,
 }
 
@@ -198,15 +204,16 @@ fn stratum_sums(cells: &[(Key, Cell)], categories: &[((Kind, String), Vec<bool>)
         if cells[0].0.unit == SELF_UNIT {
             // Each respondent is a PSU: W_i = w, Y_i = w or 0, so the squares are the Σw² held.
             for (key, cell) in cells {
+                let ww = Dd::new(cell.ww, cell.ww_lo);
                 strata.w += cell.w;
-                strata.ww += cell.ww;
+                (strata.ww, strata.ww_lo) = add(strata.ww, strata.ww_lo, ww);
                 strata.respondents += cell.n as f64;
                 strata.psus += cell.n as f64;
                 for ((_, sets), sums) in categories.iter().zip(by_category.iter_mut()) {
                     if sets[key.set as usize] {
                         sums.y += cell.w;
-                        sums.yy += cell.ww;
-                        sums.yw += cell.ww;
+                        (sums.yy, sums.yy_lo) = add(sums.yy, sums.yy_lo, ww);
+                        (sums.yw, sums.yw_lo) = add(sums.yw, sums.yw_lo, ww);
                         sums.count += cell.n as f64;
                     }
                 }
@@ -215,7 +222,7 @@ fn stratum_sums(cells: &[(Key, Cell)], categories: &[((Kind, String), Vec<bool>)
         }
         let w: f64 = cells.iter().map(|(_, c)| c.w).sum();
         strata.w += w;
-        strata.ww += w * w;
+        (strata.ww, strata.ww_lo) = add(strata.ww, strata.ww_lo, Dd::prod(w, w));
         strata.respondents += cells.iter().map(|(_, c)| c.n as f64).sum::<f64>();
         strata.psus += 1.0;
         for ((_, sets), sums) in categories.iter().zip(by_category.iter_mut()) {
@@ -223,13 +230,19 @@ fn stratum_sums(cells: &[(Key, Cell)], categories: &[((Kind, String), Vec<bool>)
             let (y, count) = members.fold((0.0, 0u64), |(y, n), (_, c)| (y + c.w, n + c.n));
             if count > 0 {
                 sums.y += y;
-                sums.yy += y * y;
-                sums.yw += y * w;
+                (sums.yy, sums.yy_lo) = add(sums.yy, sums.yy_lo, Dd::prod(y, y));
+                (sums.yw, sums.yw_lo) = add(sums.yw, sums.yw_lo, Dd::prod(y, w));
                 sums.count += count as f64;
             }
         }
     }
     (strata, by_category)
+}
+
+/// `hi + lo` plus `x`, as a (hi, lo) pair again.
+fn add(hi: f64, lo: f64, x: Dd) -> (f64, f64) {
+    let sum = Dd::new(hi, lo).add(x);
+    (sum.hi, sum.lo)
 }
 
 /// The rank of every code in its names' sort order: cells are summed in this order.

@@ -245,7 +245,9 @@ impl Context<'_> {
                     CategorySums {
                         y: s.w,
                         yy: s.ww,
+                        yy_lo: s.ww_lo,
                         yw: s.ww,
+                        yw_lo: s.ww_lo,
                         count: c.count,
                     }
                 } else {
@@ -264,6 +266,9 @@ impl Context<'_> {
                         ww: s.ww,
                         yy: c.yy,
                         yw: c.yw,
+                        ww_lo: s.ww_lo,
+                        yy_lo: c.yy_lo,
+                        yw_lo: c.yw_lo,
                     },
                 };
                 Part {

@@ -87,3 +87,44 @@ fn the_run_headline_gives_the_overall_shares_not_every_segment() {
         assert!(!line.contains("100.0%"), "{line}");
     }
 }
+
+#[test]
+fn one_weight_1e7_times_the_others_keeps_its_variance() {
+    // R survey's SEs (tests/data/weights/one-heavy-weight.R): f64 moments cancelled every digit
+    // here, so communications had SE 0, deff 0 and an interval from 0.91 (issue 13, item 8).
+    let file = fixture("weights/one-heavy-weight.csv");
+    let args = [
+        "shares",
+        &file,
+        "--dept-col",
+        "dept",
+        "--wave-col",
+        "year",
+        "--weight-col",
+        "w",
+        "--strata-col",
+        "s",
+        "--psu-col",
+        "p",
+        "--format",
+        "json",
+    ];
+    let out = deptshare(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let results = json(&out);
+    for (category, r) in [
+        ("marketing", 2.62295526782693e-06),
+        ("pr", 1.11653459544412e-06),
+        ("sales", 1.57267097270486e-06),
+        ("communications", 1.57267097271797e-06),
+    ] {
+        let e = estimate(&results, 2024, category);
+        let se = e["se"].as_f64().unwrap();
+        assert!((se - r).abs() <= 1e-6 * r, "{category}: se {se} vs R {r}");
+        assert!(e["deff"].as_f64().unwrap() > 0.0, "{e}");
+        assert!(
+            e["ci_low"].as_f64().unwrap() > 0.99 || category != "communications",
+            "{e}"
+        );
+    }
+}

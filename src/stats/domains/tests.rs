@@ -712,6 +712,7 @@ fn nested_psus_and_multiple_choice_by_hand() {
             ww: 9.0,
             respondents: 2.0,
             psus: 1.0,
+            ..StratumSums::default()
         };
         assert_eq!(wave.strata["a"], a);
         // Communications in stratum a: respondent 1 once, Y = 2, Y·W = 6.
@@ -721,6 +722,7 @@ fn nested_psus_and_multiple_choice_by_hand() {
             yy: 4.0,
             yw: 6.0,
             count: 1.0,
+            ..CategorySums::default()
         };
         assert_eq!(communications["a"], want);
         assert_eq!(
@@ -729,7 +731,8 @@ fn nested_psus_and_multiple_choice_by_hand() {
                 y: 3.0,
                 yy: 9.0,
                 yw: 9.0,
-                count: 1.0
+                count: 1.0,
+                ..CategorySums::default()
             }
         );
         assert!(!wave.categories.contains_key(&(Kind::Group, "nobody".to_string())));
