@@ -32,8 +32,21 @@ impl Table {
     }
 }
 
-/// Renders header and rows; numbers are right-aligned in text layout.
+/// Renders header and rows; numbers are right-aligned in text layout. In Markdown a `|` inside a
+/// cell (a label such as `IT | Digital`) is escaped, or it would end the cell and shift the row.
 pub fn render(layout: Layout, header: &[&str], rows: &[Vec<String>]) -> String {
+    let barred = rows.iter().flatten().any(|c| c.contains('|')) || header.iter().any(|h| h.contains('|'));
+    if layout == Layout::Markdown && barred {
+        let escape = |c: &str| c.replace('|', "\\|");
+        let header: Vec<String> = header.iter().map(|h| escape(h)).collect();
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        let rows: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| escape(c)).collect()).collect();
+        return render_plain(layout, &header, &rows);
+    }
+    render_plain(layout, header, rows)
+}
+
+fn render_plain(layout: Layout, header: &[&str], rows: &[Vec<String>]) -> String {
     let widths: Vec<usize> = (0..header.len())
         .map(|i| {
             rows.iter()
@@ -186,4 +199,20 @@ pub fn tests_table(tests: &[TestRecord]) -> Table {
 /// p-values for people: three significant decimals, "<0.001" below.
 pub fn p_text(p: f64) -> String {
     if p < 0.001 { "<0.001".into() } else { format!("{p:.3}") }
+}
+
+#[cfg(test)]
+mod escape_tests {
+    use super::*;
+
+    #[test]
+    fn a_bar_in_a_markdown_cell_is_escaped() {
+        let rows = vec![vec!["IT | Digital".to_string(), "5".to_string()]];
+        let out = render(Layout::Markdown, &["label", "n"], &rows);
+        let last = out.lines().last().unwrap_or_default();
+        assert_eq!(last, "| IT \\| Digital | 5 |");
+        // Unescaped bars are only the four that separate the cells.
+        assert_eq!(last.replace("\\|", "").matches('|').count(), 3);
+        assert!(render(Layout::Text, &["label"], &[vec!["a|b".to_string()]]).contains("a|b"));
+    }
 }
