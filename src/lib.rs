@@ -8,6 +8,7 @@ pub mod chart;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod dd;
 pub mod demo;
 pub mod error;
 pub mod figures;

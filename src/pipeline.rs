@@ -162,15 +162,14 @@ fn design_of(spec: &InputSpec) -> Result<DesignSpec> {
 /// A group named like a category would give two rows of one id, and a published figure of one
 /// would be checked against the other.
 fn check_group_names(taxonomy: &Taxonomy, settings: &EstimateSettings) -> Result<()> {
-    match settings.groups.iter().find(|g| taxonomy.category(&g.name).is_some()) {
-        Some(group) => Err(Error::Invalid(format!(
-            "`{}` is both a category id and the name of a group ({}); rename the category or the group \
-             (`--group NAME=...`, or `[groups]` in the study config)",
-            group.name,
-            group.members.join(" + ")
-        ))),
-        None => Ok(()),
+    for group in &settings.groups {
+        group.check(taxonomy).map_err(|e| {
+            Error::Invalid(format!(
+                "{e} (rename the category or the group: `--group NAME=...`, or `[groups]` in the study config)"
+            ))
+        })?;
     }
+    Ok(())
 }
 
 fn check_choice(choices: &mut BTreeMap<String, Choice>, spec: &InputSpec, study: &str, choice: Choice) -> Result<()> {

@@ -13,6 +13,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::dd::Dd;
+
 /// The unit of a respondent without a PSU column: the respondent is its own PSU, so the cell
 /// holds respondent moments (Σw, Σw²) directly.
 pub const SELF_UNIT: u32 = u32::MAX;
@@ -42,13 +44,10 @@ pub struct Cell {
 }
 
 impl Cell {
-    /// Adds `hi + lo` to Σw² without losing what f64 addition rounds away.
-    fn add_ww(&mut self, hi: f64, lo: f64) {
-        let s = self.ww + hi;
-        let bb = s - self.ww;
-        let e = (self.ww - (s - bb)) + (hi - bb);
-        self.ww = s;
-        self.ww_lo += e + lo;
+    /// Adds `x` to Σw² without losing what f64 addition rounds away.
+    fn add_ww(&mut self, x: Dd) {
+        let sum = Dd::new(self.ww, self.ww_lo).add(x);
+        (self.ww, self.ww_lo) = (sum.hi, sum.lo);
     }
 }
 
@@ -269,8 +268,7 @@ impl Tally {
     pub fn add(&mut self, key: Key, weight: f64, fpc: Option<f64>) {
         let cell = self.cell(key);
         cell.w += weight;
-        let square = weight * weight;
-        cell.add_ww(square, weight.mul_add(weight, -square));
+        cell.add_ww(Dd::prod(weight, weight));
         cell.n += 1;
         if let Some(f) = fpc {
             let range = self.fpc.entry((key.wave, key.stratum)).or_insert((f, f));
@@ -315,7 +313,7 @@ impl Tally {
             };
             let mine = self.cell(key);
             mine.w += cell.w;
-            mine.add_ww(cell.ww, cell.ww_lo);
+            mine.add_ww(Dd::new(cell.ww, cell.ww_lo));
             mine.n += cell.n;
         }
         for (&(wave, stratum), &(low, high)) in &other.fpc {

@@ -2,6 +2,8 @@
 //! main crate's sources for fuzzing.
 #![allow(dead_code)]
 
+#[path = "../../src/dd.rs"]
+pub mod dd;
 #[path = "../../src/error.rs"]
 pub mod error;
 #[path = "../../src/ingest/mod.rs"]

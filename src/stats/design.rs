@@ -4,7 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::dd::Dd;
+use crate::dd::Dd;
 use crate::error::{Error, Result};
 
 /// Which design columns a study's inputs name.
@@ -102,7 +102,7 @@ pub struct StratumDesign {
 pub struct Moments {
     pub w: f64,
     pub y: f64,
-    /// The second moments, each with the low part f64 rounds away (`super::dd`).
+    /// The second moments, each with the low part f64 rounds away (`crate::dd`).
     pub ww: f64,
     pub yy: f64,
     pub yw: f64,

@@ -4,10 +4,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::dd::Dd;
 use super::design::{StratumDesign, population};
 use super::estimate::Kind;
 use super::group::Group;
+use crate::dd::Dd;
 use crate::error::Result;
 use crate::tally::{Cell, Key, NO_SEGMENT, Names, SELF_UNIT, Tally};
 

@@ -1,6 +1,5 @@
 //! The estimate stage: shares, intervals and significance tests, unweighted or under a survey design.
 
-pub mod dd;
 pub mod design;
 pub mod domains;
 pub mod estimate;
