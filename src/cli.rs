@@ -220,6 +220,45 @@ pub struct InputArgs {
     pub level: f64,
     #[command(flatten)]
     pub taxonomy: TaxonomyArgs,
+    #[command(flatten)]
+    pub weighting: WeightingArgs,
+}
+
+/// Weighting each wave to population margins.
+#[derive(Debug, Args)]
+pub struct WeightingArgs {
+    /// Weight each wave to population margins: a CSV of variable,level,target (shares summing to 1 per
+    /// variable) or variable,level,total (counts); a variable is a column of the data (`a:b` crosses two).
+    #[arg(long, value_name = "FILE")]
+    pub calibrate: Option<PathBuf>,
+    /// poststratify (one variable's cells), rake (margins by iterative fitting; the default), linear
+    /// (GREG) or logit (bounded, needs --bounds), as R survey's postStratify and calibrate.
+    #[arg(long, value_parser = parse_calibration, requires = "calibrate", value_name = "METHOD")]
+    pub calibration: Option<crate::stats::calibrate::Method>,
+    /// Bounds LOW,HIGH on the ratio of calibrated to design weight (e.g. 0.3,3).
+    #[arg(long, value_parser = parse_bounds, requires = "calibrate", value_name = "LOW,HIGH")]
+    pub bounds: Option<Bounds>,
+}
+
+/// `--bounds LOW,HIGH`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bounds(pub f64, pub f64);
+
+fn parse_calibration(text: &str) -> Result<crate::stats::calibrate::Method, String> {
+    text.parse()
+}
+
+fn parse_bounds(text: &str) -> Result<Bounds, String> {
+    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    match parts.as_slice() {
+        [low, high] => match (low.parse::<f64>(), high.parse::<f64>()) {
+            (Ok(low), Ok(high)) if low.is_finite() && high.is_finite() && 0.0 <= low && low < 1.0 && high > 1.0 => {
+                Ok(Bounds(low, high))
+            }
+            _ => Err(format!("`{text}` is not LOW,HIGH with 0 <= LOW < 1 < HIGH, such as 0.3,3")),
+        },
+        _ => Err(format!("`{text}` is not LOW,HIGH, such as 0.3,3")),
+    }
 }
 
 #[derive(Debug, Args)]

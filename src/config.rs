@@ -26,6 +26,34 @@ pub struct StudyConfig {
     pub inputs: Vec<Input>,
     #[serde(default)]
     pub published: Vec<Published>,
+    /// Weighting each wave to population margins.
+    pub weighting: Option<WeightingConfig>,
+}
+
+/// `[weighting]`: the targets file and how to fit them (see `stats::calibrate`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeightingConfig {
+    /// `variable,level,target` CSV, relative to the config's folder.
+    pub targets: PathBuf,
+    #[serde(default)]
+    pub method: crate::stats::calibrate::Method,
+    /// `[LOW, HIGH]` on the ratio new/design weight (logit needs them).
+    pub bounds: Option<[f64; 2]>,
+    #[serde(default = "default_max_iter")]
+    pub max_iter: usize,
+    #[serde(default = "default_epsilon")]
+    pub epsilon: f64,
+    /// The studies weighted; default every study with respondent-level inputs.
+    pub studies: Option<Vec<String>>,
+}
+
+fn default_max_iter() -> usize {
+    crate::stats::calibrate::DEFAULT_MAX_ITER
+}
+
+fn default_epsilon() -> f64 {
+    crate::stats::calibrate::DEFAULT_EPSILON
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -254,6 +282,8 @@ pub struct Study {
     pub base: Base,
     pub groups: Vec<Group>,
     pub taxonomy: Taxonomy,
+    /// Studies weighted to population margins, by id.
+    pub weighting: BTreeMap<String, crate::stats::calibrate::Weighting>,
 }
 
 impl Study {
@@ -261,10 +291,51 @@ impl Study {
     pub fn load(file: &Path) -> Result<Study> {
         let mut raw = read_config(file)?;
         resolve_paths(&mut raw, file.parent().unwrap_or(Path::new("")));
-        Study::check(file, raw).map_err(|reason| Error::Config {
+        let mut study = Study::check(file, raw).map_err(|reason| Error::Config {
             path: file.to_path_buf(),
             reason,
-        })
+        })?;
+        study.weighting = study.weighting_settings()?;
+        Ok(study)
+    }
+
+    /// `[weighting]` read into one `Weighting` per weighted study (its targets file read and checked).
+    fn weighting_settings(&self) -> Result<BTreeMap<String, crate::stats::calibrate::Weighting>> {
+        let Some(w) = &self.raw.weighting else {
+            return Ok(BTreeMap::new());
+        };
+        let config = |reason: String| Error::Config {
+            path: self.file.clone(),
+            reason,
+        };
+        let respondent_level: Vec<&str> = self
+            .raw
+            .inputs
+            .iter()
+            .filter(|i| i.format != InputFormat::Aggregate)
+            .map(|i| i.study.as_str())
+            .collect();
+        let studies: Vec<String> = match &w.studies {
+            Some(list) => {
+                if let Some(s) = list.iter().find(|s| !respondent_level.contains(&s.as_str())) {
+                    return Err(config(format!(
+                        "[weighting] studies names `{s}`, which has no respondent-level input"
+                    )));
+                }
+                list.clone()
+            }
+            None => respondent_level.iter().map(|s| s.to_string()).collect(),
+        };
+        if studies.is_empty() {
+            return Err(config("[weighting] but no respondent-level input to weight".to_string()));
+        }
+        let targets = crate::weighting::read_targets(&w.targets)?;
+        let mut weighting = crate::stats::calibrate::Weighting::new(targets, w.method);
+        weighting.bounds = w.bounds.map(|[low, high]| (low, high));
+        weighting.max_iter = w.max_iter;
+        weighting.epsilon = w.epsilon;
+        weighting.check()?;
+        Ok(studies.into_iter().map(|s| (s, weighting.clone())).collect())
     }
 
     /// Parses the methods and checks the settings once, before any work starts. Only the first
@@ -288,6 +359,7 @@ impl Study {
             base,
             groups,
             taxonomy,
+            weighting: BTreeMap::new(),
         })
     }
 
@@ -310,6 +382,7 @@ impl Study {
                 psu_col: i.psu_col.clone(),
                 fpc_col: i.fpc_col.clone(),
                 by_col: i.by.clone(),
+                calibration_cols: Vec::new(),
                 include_incomplete: i.include_incomplete,
                 strict: i.strict,
             })
@@ -354,6 +427,9 @@ fn resolve_paths(raw: &mut StudyConfig, folder: &Path) {
     for published in &mut raw.published {
         published.path = folder.join(&published.path);
     }
+    if let Some(weighting) = &mut raw.weighting {
+        weighting.targets = folder.join(&weighting.targets);
+    }
 }
 
 /// The `ci` the file asks for; otherwise Wilson, or logit once any input has weights or a design,
@@ -361,7 +437,7 @@ fn resolve_paths(raw: &mut StudyConfig, folder: &Path) {
 fn interval_method(raw: &StudyConfig) -> std::result::Result<CiMethod, String> {
     match &raw.estimation.ci {
         Some(ci) => ci.parse::<CiMethod>(),
-        None if raw.inputs.iter().any(Input::has_design) => Ok(CiMethod::Logit),
+        None if raw.inputs.iter().any(Input::has_design) || raw.weighting.is_some() => Ok(CiMethod::Logit),
         None => Ok(CiMethod::Wilson),
     }
 }

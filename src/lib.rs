@@ -23,5 +23,6 @@ pub mod study_id;
 pub mod tally;
 pub mod taxonomy;
 pub mod trend;
+pub mod weighting;
 
 pub use error::{Error, Result};

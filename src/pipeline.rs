@@ -22,6 +22,8 @@ pub struct Analysis {
     pub trend: Trend,
     /// Problems worth a reader's attention that did not stop the run (e.g. an inconsistent published share).
     pub warnings: Vec<String>,
+    /// What weighting to population margins did, per study and wave (empty when not weighted).
+    pub weighting: Vec<stats::calibrate::WaveReport>,
 }
 
 /// Runs read -> normalize -> estimate -> compare. A study read as single choice in one file and
@@ -36,6 +38,13 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
     let mut designs = BTreeMap::new();
     let mut repeats = ingest::repeats::Repeats::default();
     for spec in specs.iter().filter(|s| s.format == InputFormat::Aggregate) {
+        if let Some(w) = settings.weighting.get(&spec.study) {
+            return Err(Error::Invalid(format!(
+                "{}: a published table cannot be weighted to the margins of {} (weighting needs respondent rows)",
+                spec.path.display(),
+                w.targets.source
+            )));
+        }
         let table = aggregate::read(spec, taxonomy, settings)?;
         summary.add(&table.summary);
         rejects.extend(table.rejects);
@@ -46,6 +55,12 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
         }
     }
     for spec in specs.iter().filter(|s| s.format != InputFormat::Aggregate) {
+        // A weighted study's respondents carry their levels of the weighting variables.
+        let mut spec = spec.clone();
+        if let Some(w) = settings.weighting.get(&spec.study) {
+            spec.calibration_cols = w.targets.columns.clone();
+        }
+        let spec = &spec;
         let design = designs.entry(spec.study.clone()).or_insert_with(DesignSpec::default);
         *design = design.union(design_of(spec)?);
         check_choice(&mut choices, spec, &spec.study, spec.choice)?;
@@ -66,6 +81,9 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
     rejects.sort();
     let mut warnings = published.warnings;
     warnings.extend(unanswered_waves(&tallies));
+    for report in &estimation.weighting {
+        warnings.extend(report.warnings.iter().map(|w| format!("study `{}`, {w}", report.study)));
+    }
     Ok(Analysis {
         inputs,
         summary,
@@ -74,6 +92,7 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
         estimates,
         trend,
         warnings,
+        weighting: estimation.weighting,
     })
 }
 
@@ -102,6 +121,7 @@ fn estimate_each(
         })?;
         all.estimates.extend(estimation.estimates);
         all.wave_tests.extend(estimation.wave_tests);
+        all.weighting.extend(estimation.weighting);
     }
     Ok(all)
 }

@@ -24,6 +24,7 @@ pub fn tally(input: &RawInput, taxonomy: &Taxonomy, tally: &mut Tally) -> Result
             set: &set,
             weight: answer.weight,
             fpc: answer.fpc,
+            calibration: answer.calibration.as_deref(),
         });
     }
     Ok(())

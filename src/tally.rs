@@ -22,6 +22,9 @@ pub const SELF_UNIT: u32 = u32::MAX;
 /// The segment of a respondent in a file without a `--by` column.
 pub const NO_SEGMENT: u32 = u32::MAX;
 
+/// The calibration cell of a respondent when the study is not weighted to population margins.
+pub const NO_CAL: u32 = u32::MAX;
+
 /// Where a respondent is counted: codes into the tally's name lists (`SELF_UNIT`, `NO_SEGMENT`).
 /// A unit code (from `Tally::unit_code`) already names its wave and stratum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -31,6 +34,8 @@ pub struct Key {
     pub stratum: u32,
     pub unit: u32,
     pub set: u32,
+    /// The respondent's calibration cell (its levels of the weighting variables), or `NO_CAL`.
+    pub cal: u32,
 }
 
 /// Sums over the respondents of one cell.
@@ -149,6 +154,8 @@ pub struct Respondent<'a> {
     pub set: &'a [&'a str],
     pub weight: f64,
     pub fpc: Option<f64>,
+    /// The calibration cell's name (`cal_name` of the weighting variables' levels).
+    pub calibration: Option<&'a str>,
 }
 
 /// The cells of one study (or of one block of a file).
@@ -159,20 +166,48 @@ pub struct Tally {
     pub segments: Names,
     /// Category sets by code, each sorted; a set's name is its ids joined by `\u{1f}`.
     pub sets: Names,
-    /// A slot per place (wave, segment, stratum, unit); a slot holds a cell per set named there.
-    slots: Vec<(Place, Vec<(u32, Cell)>)>,
+    /// Calibration cells by code: the levels of the weighting variables joined by `\u{1f}`.
+    pub cals: Names,
+    /// A slot per place (wave, segment, stratum, unit); a slot holds a cell per set (and
+    /// calibration cell) named there.
+    slots: Vec<(Place, Vec<((u32, u32), Cell)>)>,
     /// Slots of respondents who are their own PSU, by wave, segment and stratum (no PSU column:
     /// a handful of places, so a map is cheap here).
     own: HashMap<(i32, u32, u32), u32, Fast>,
     /// Smallest and largest fpc per wave and stratum.
     fpc: HashMap<(i32, u32), (f64, f64), Fast>,
+    /// Smallest and largest weight per wave and calibration cell (weighted studies only).
+    weights: HashMap<(i32, u32), (f64, f64), Fast>,
 }
 
 /// A key without its set.
 type Place = (i32, u32, u32, u32);
 
-/// Separates the category ids in a set's name.
+/// Separates the category ids in a set's name (and the levels in a calibration cell's name).
 const SET_SEP: char = '\u{1f}';
+
+/// The name of the calibration cell of these levels (one per weighting variable, in order).
+pub fn cal_name(levels: &[&str]) -> String {
+    let mut name = String::new();
+    write_cal_name(&mut name, levels);
+    name
+}
+
+/// `cal_name` into a buffer (cleared first), for readers that name a cell per row.
+pub fn write_cal_name(name: &mut String, levels: &[&str]) {
+    name.clear();
+    for (i, level) in levels.iter().enumerate() {
+        if i > 0 {
+            name.push(SET_SEP);
+        }
+        name.push_str(level);
+    }
+}
+
+/// The levels in a calibration cell's name.
+pub fn cal_levels(name: &str) -> Vec<&str> {
+    name.split(SET_SEP).collect()
+}
 
 impl Tally {
     /// The code of a category set (sorted ids).
@@ -201,10 +236,10 @@ impl Tally {
         let slot = self.slot((key.wave, key.segment, key.stratum, key.unit)) as usize;
         // A PSU's respondents name a few sets of many: a short list, searched, not indexed.
         let cells = &mut self.slots[slot].1;
-        let at = match cells.iter().position(|(set, _)| *set == key.set) {
+        let at = match cells.iter().position(|(id, _)| *id == (key.set, key.cal)) {
             Some(at) => at,
             None => {
-                cells.push((key.set, Cell::default()));
+                cells.push(((key.set, key.cal), Cell::default()));
                 cells.len() - 1
             }
         };
@@ -241,13 +276,14 @@ impl Tally {
     /// Every cell, in the order their places were first seen.
     pub fn cells(&self) -> impl Iterator<Item = (Key, Cell)> + '_ {
         self.slots.iter().flat_map(|((wave, segment, stratum, unit), cells)| {
-            cells.iter().map(|(set, cell)| {
+            cells.iter().map(|((set, cal), cell)| {
                 let key = Key {
                     wave: *wave,
                     segment: *segment,
                     stratum: *stratum,
                     unit: *unit,
                     set: *set,
+                    cal: *cal,
                 };
                 (key, *cell)
             })
@@ -264,6 +300,11 @@ impl Tally {
         self.fpc.values().all(|(_, high)| *high <= 1.0)
     }
 
+    /// The smallest and largest weight per wave and calibration cell of a weighted study.
+    pub fn weight_range(&self, wave: i32, cal: u32) -> Option<(f64, f64)> {
+        self.weights.get(&(wave, cal)).copied()
+    }
+
     /// Adds one respondent by codes.
     pub fn add(&mut self, key: Key, weight: f64, fpc: Option<f64>) {
         let cell = self.cell(key);
@@ -271,9 +312,10 @@ impl Tally {
         cell.add_ww(Dd::prod(weight, weight));
         cell.n += 1;
         if let Some(f) = fpc {
-            let range = self.fpc.entry((key.wave, key.stratum)).or_insert((f, f));
-            range.0 = range.0.min(f);
-            range.1 = range.1.max(f);
+            widen(&mut self.fpc, (key.wave, key.stratum), (f, f));
+        }
+        if key.cal != NO_CAL {
+            widen(&mut self.weights, (key.wave, key.cal), (weight, weight));
         }
     }
 
@@ -286,6 +328,7 @@ impl Tally {
             stratum,
             unit: r.psu.map_or(SELF_UNIT, |p| self.unit_code(r.wave, stratum, p)),
             set: self.set_code(r.set),
+            cal: r.calibration.map_or(NO_CAL, |c| self.cals.code(c)),
         };
         self.add(key, r.weight, r.fpc);
     }
@@ -296,6 +339,7 @@ impl Tally {
         let strata = map(&mut self.strata, &other.strata);
         let segments = map(&mut self.segments, &other.segments);
         let sets = map(&mut self.sets, &other.sets);
+        let cals = map(&mut self.cals, &other.cals);
         let recode = |codes: &[u32], code: u32| codes.get(code as usize).copied().unwrap_or(code);
         let units: Vec<u32> = other
             .units
@@ -310,16 +354,18 @@ impl Tally {
                 stratum: recode(&strata, key.stratum),
                 unit: recode(&units, key.unit),
                 set: recode(&sets, key.set),
+                cal: recode(&cals, key.cal),
             };
             let mine = self.cell(key);
             mine.w += cell.w;
             mine.add_ww(Dd::new(cell.ww, cell.ww_lo));
             mine.n += cell.n;
         }
-        for (&(wave, stratum), &(low, high)) in &other.fpc {
-            let range = self.fpc.entry((wave, recode(&strata, stratum))).or_insert((low, high));
-            range.0 = range.0.min(low);
-            range.1 = range.1.max(high);
+        for (&(wave, stratum), &range) in &other.fpc {
+            widen(&mut self.fpc, (wave, recode(&strata, stratum)), range);
+        }
+        for (&(wave, cal), &range) in &other.weights {
+            widen(&mut self.weights, (wave, recode(&cals, cal)), range);
         }
     }
 
@@ -348,6 +394,13 @@ impl Tally {
     }
 }
 
+/// Widens the range held at `key` to take in `(low, high)`.
+fn widen(ranges: &mut HashMap<(i32, u32), (f64, f64), Fast>, key: (i32, u32), (low, high): (f64, f64)) {
+    let range = ranges.entry(key).or_insert((low, high));
+    range.0 = range.0.min(low);
+    range.1 = range.1.max(high);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -361,6 +414,7 @@ mod tests {
             set,
             weight: 2.0,
             fpc: None,
+            calibration: None,
         }
     }
 

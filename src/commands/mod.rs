@@ -9,6 +9,7 @@ pub mod reproduce;
 pub mod run;
 pub mod shares;
 
+use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Command, InputArgs, TaxonomyArgs};
@@ -73,6 +74,7 @@ pub fn input_settings(args: &InputArgs) -> anyhow::Result<(Vec<InputSpec>, Estim
             psu_col: args.psu_col.clone(),
             fpc_col: args.fpc_col.clone(),
             by_col: args.by.clone(),
+            calibration_cols: Vec::new(),
             include_incomplete: args.include_incomplete,
             strict: args.strict,
         })
@@ -90,9 +92,23 @@ pub fn input_settings(args: &InputArgs) -> anyhow::Result<(Vec<InputSpec>, Estim
             level: args.level,
             groups,
             declared: taxonomy.declared_ids().to_vec(),
+            weighting: weighting(args)?,
         },
         taxonomy,
     ))
+}
+
+/// `--calibrate FILE` (with `--calibration`, `--bounds`) for the study the files form.
+fn weighting(args: &InputArgs) -> anyhow::Result<BTreeMap<String, crate::stats::calibrate::Weighting>> {
+    let Some(file) = &args.weighting.calibrate else {
+        return Ok(BTreeMap::new());
+    };
+    let targets = crate::weighting::read_targets(file)?;
+    let method = args.weighting.calibration.unwrap_or_default();
+    let mut weighting = crate::stats::calibrate::Weighting::new(targets, method);
+    weighting.bounds = args.weighting.bounds.map(|b| (b.0, b.1));
+    weighting.check().map_err(|e| UsageError(e.to_string()))?;
+    Ok(BTreeMap::from([(args.study.clone(), weighting)]))
 }
 
 /// The built-in taxonomy, with a `--taxonomy FILE` table and then every `--alias LABEL=ID` on top.
@@ -125,7 +141,7 @@ pub fn taxonomy(args: &TaxonomyArgs) -> anyhow::Result<Taxonomy> {
 /// Wilson without weights or design, logit (R's svyciprop default) with them.
 fn default_method(args: &InputArgs) -> crate::stats::CiMethod {
     let design = [&args.weight_col, &args.strata_col, &args.psu_col, &args.fpc_col];
-    if design.iter().any(|c| c.is_some()) {
+    if design.iter().any(|c| c.is_some()) || args.weighting.calibrate.is_some() {
         crate::stats::CiMethod::Logit
     } else {
         crate::stats::CiMethod::Wilson

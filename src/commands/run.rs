@@ -35,6 +35,7 @@ pub fn prepare(config: &Path) -> anyhow::Result<Prepared> {
         groups: study.groups.clone(),
         lonely_psu: study.lonely_psu,
         declared: study.taxonomy.declared_ids().to_vec(),
+        weighting: study.weighting.clone(),
     };
     let specs = study.input_specs();
     let paths: Vec<&Path> = specs.iter().map(|s| s.path.as_path()).collect();

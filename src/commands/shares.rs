@@ -24,8 +24,12 @@ pub fn shares(args: &SharesArgs, with_trend: bool) -> anyhow::Result<Outcome> {
 }
 
 fn human(layout: Layout, analysis: &pipeline::Analysis, with_trend: bool) -> String {
+    let weighting = match analysis.weighting.is_empty() {
+        true => String::new(),
+        false => format!("\nweighting to the population\n{}", table::weighting(layout, &analysis.weighting)),
+    };
     if !with_trend {
-        return table::estimates(layout, &analysis.estimates);
+        return format!("{}{weighting}", table::estimates(layout, &analysis.estimates));
     }
     if analysis.trend.comparisons.is_empty() {
         return "no comparisons: the data hold a single wave\n".to_string();

@@ -109,6 +109,11 @@ fn plan<'a>(spec: &InputSpec, survey: &'a Survey, taxonomy: &Taxonomy, notes: &m
         psu: optional(&spec.psu_col)?,
         fpc: optional(&spec.fpc_col)?,
         segment: optional(&spec.by_col)?,
+        calibration: spec
+            .calibration_cols
+            .iter()
+            .map(|name| Ok((name.clone(), column(name)?)))
+            .collect::<Result<Vec<_>>>()?,
         lossy: survey.lossy.then(|| survey.names()),
     };
     Ok(Plan { question, rules })

@@ -162,6 +162,11 @@ impl Columns {
             optional(&spec.psu_col)?,
         );
         let (fpc, segment) = (optional(&spec.fpc_col)?, optional(&spec.by_col)?);
+        let calibration = spec
+            .calibration_cols
+            .iter()
+            .map(|name| Ok((name.clone(), find_column(path, headers, name)?)))
+            .collect::<Result<Vec<_>>>()?;
         let dept = match &spec.dept_col {
             Some(name) => find_column(path, headers, name)?,
             None => {
@@ -169,7 +174,8 @@ impl Columns {
                     Wave::Column(i) => Some(i),
                     Wave::Date(_) | Wave::Fixed(_) => None,
                 };
-                let skip = [wave, respondent, weight, stratum, psu, fpc, segment];
+                let mut skip = vec![wave, respondent, weight, stratum, psu, fpc, segment];
+                skip.extend(calibration.iter().map(|(_, i)| Some(*i)));
                 let (index, score) =
                     best_department_column(spec, headers, taxonomy, &skip, cells).ok_or_else(|| {
                         Error::NoDepartmentColumn {
@@ -198,6 +204,7 @@ impl Columns {
             psu,
             fpc,
             segment,
+            calibration,
             lossy: None,
         };
         Ok(Columns { dept, rules })

@@ -160,6 +160,8 @@ pub struct InputSpec {
     pub fpc_col: Option<String>,
     /// Segment column (`--by`), e.g. company size.
     pub by_col: Option<String>,
+    /// Weighting variables (the targets' variables), read per respondent for calibration.
+    pub calibration_cols: Vec<String>,
     /// Keep unfinished responses (Qualtrics Finished = 0, LimeSurvey empty submitdate) in the base.
     pub include_incomplete: bool,
     /// Any rejected row is an error naming its file and line.
@@ -183,6 +185,7 @@ impl InputSpec {
             psu_col: None,
             fpc_col: None,
             by_col: None,
+            calibration_cols: Vec::new(),
             include_incomplete: false,
             strict: false,
         }
@@ -203,6 +206,8 @@ pub struct RawAnswer {
     pub psu: Option<String>,
     pub fpc: Option<f64>,
     pub segment: Option<String>,
+    /// The calibration cell (`tally::cal_name` of the weighting variables' levels).
+    pub calibration: Option<String>,
 }
 
 /// A data row that was not used, and why.

@@ -31,6 +31,9 @@ pub const MAX_WEIGHT: f64 = 1e100;
 /// weights can be rescaled; no survey has a respondent standing for 1e-100 people.
 pub const MIN_WEIGHT: f64 = 1e-100;
 
+/// The most weighting (calibration) variables a study can name.
+pub const MAX_CALIBRATION_VARS: usize = 4;
+
 /// Where each row's wave comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Wave {
@@ -55,6 +58,8 @@ pub struct Rules {
     pub psu: Option<usize>,
     pub fpc: Option<usize>,
     pub segment: Option<usize>,
+    /// The weighting variables' columns (name, position), in the order of the targets file.
+    pub calibration: Vec<(String, usize)>,
     /// Column names, kept only when the text was decoded with replacement characters: a cell
     /// holding one rejects its row.
     pub lossy: Option<Vec<String>>,
@@ -73,6 +78,21 @@ pub struct Row<'a> {
     pub fpc: Option<f64>,
     /// `MISSING_SEGMENT` when the `--by` cell is empty.
     pub segment: Option<&'a str>,
+    /// The levels of the weighting variables (the first `weighting` of them).
+    pub calibration: [&'a str; MAX_CALIBRATION_VARS],
+    pub weighting: usize,
+}
+
+impl<'a> Row<'a> {
+    /// The levels of the weighting variables, when the study is weighted to margins.
+    pub fn levels(&self) -> Option<&[&'a str]> {
+        (self.weighting > 0).then(|| &self.calibration[..self.weighting.min(MAX_CALIBRATION_VARS)])
+    }
+
+    /// Those levels as one calibration cell name (`tally::cal_name`).
+    pub fn cal_name(&self) -> Option<String> {
+        self.levels().map(crate::tally::cal_name)
+    }
 }
 
 /// The respondent keys (wave, id) a reader has seen. A row takes its key once its id passes,
@@ -126,6 +146,13 @@ impl Rules {
             "" => MISSING_SEGMENT,
             text => text,
         });
+        let mut calibration = [""; MAX_CALIBRATION_VARS];
+        for ((name, i), level) in self.calibration.iter().zip(calibration.iter_mut()) {
+            *level = match cell(*i) {
+                "" => return Err(format!("empty `{name}` (a weighting variable: the row cannot be weighted)")),
+                text => text,
+            };
+        }
         Ok(Row {
             wave,
             respondent,
@@ -134,6 +161,8 @@ impl Rules {
             psu,
             fpc,
             segment,
+            calibration,
+            weighting: self.calibration.len(),
         })
     }
 
@@ -173,6 +202,7 @@ impl Row<'_> {
             psu: owned(self.psu),
             fpc: self.fpc,
             segment: owned(self.segment),
+            calibration: self.cal_name(),
         }
     }
 }

@@ -70,6 +70,14 @@ impl ReportInput<'_> {
             .collect()
     }
 
+    /// What weighting did to a study's wave, when the study is weighted.
+    fn weighting_of(&self, study: &str, wave: i32) -> Option<&crate::stats::calibrate::WaveReport> {
+        self.analysis
+            .weighting
+            .iter()
+            .find(|w| w.study == study && w.wave == wave)
+    }
+
     fn name(&self, id: &str) -> String {
         if let Some(group) = self.study.groups.iter().find(|g| g.name == id) {
             let members: Vec<&str> = group
@@ -136,6 +144,12 @@ pub fn headline(input: &ReportInput, id: &str) -> String {
         ));
     }
     text.push_str(&change_sentence(input, id, first.wave));
+    if let Some(w) = input.weighting_of(id, first.wave) {
+        text.push_str(&format!(
+            " Weighted to population margins ({}; Kish efficiency {:.2}, effective n {:.0}).",
+            w.method, w.kish_efficiency, w.kish_n_effective
+        ));
+    }
     text.trim_end().to_string()
 }
 
@@ -270,12 +284,44 @@ fn study_section(input: &ReportInput, id: &str) -> Vec<Block> {
         blocks.push(Block::Paragraph("Tests across all waves:".into()));
         blocks.push(Block::Table(table::tests_table(&tests)));
     }
+    blocks.extend(weighting_section(input, id));
     blocks
 }
 
-/// English SVG charts of one study, in a fixed order of kinds.
+/// What weighting to the population did to a study: every wave's weights, the reported wave's
+/// margins, and the warnings.
+fn weighting_section(input: &ReportInput, id: &str) -> Vec<Block> {
+    let reports: Vec<_> = input.analysis.weighting.iter().filter(|w| w.study == id).cloned().collect();
+    let Some(first) = reports.first() else {
+        return Vec::new();
+    };
+    let wave = input.wave_of(id);
+    let shown: Vec<_> = reports.iter().filter(|w| Some(w.wave) == wave).cloned().collect();
+    let (summary, _) = table::weighting_tables(&reports);
+    let (_, margins) = table::weighting_tables(&shown);
+    let mut blocks = vec![
+        Block::Paragraph(format!(
+            "Weighted to population margins ({}), each wave on its own. The effective n is Kish's (Σw)²/Σw², \
+             the efficiency its share of the respondents; the weight ratio is calibrated over design weight. \
+             Standard errors include the calibration (residuals of the calibration regression, as R survey).",
+            first.method
+        )),
+        Block::Table(summary),
+        Block::Table(margins),
+    ];
+    let warnings: Vec<String> = reports.iter().flat_map(|w| w.warnings.iter().cloned()).collect();
+    if !warnings.is_empty() {
+        blocks.push(Block::Bullets(warnings));
+    }
+    blocks
+}
+
+/// English SVG charts of one study, in a fixed order of kinds (`charts/{id}-{kind}.en.svg`: a
+/// study `demo` does not take the charts of a study `demo-weighted`, as chart kinds have no `-`).
 fn is_report_chart(path: &str, id: &str) -> bool {
-    path.starts_with(&format!("charts/{id}-")) && path.ends_with(".en.svg")
+    path.strip_prefix(&format!("charts/{id}-"))
+        .and_then(|rest| rest.strip_suffix(".en.svg"))
+        .is_some_and(|kind| !kind.is_empty() && !kind.contains('-'))
 }
 
 fn published_summary(checks: &[Check]) -> String {

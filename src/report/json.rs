@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use crate::ingest::IngestSummary;
 use crate::pipeline::Analysis;
 use crate::stats::Estimate;
+use crate::stats::calibrate::WaveReport;
 use crate::trend::{Comparison, TestRecord};
 
 #[derive(Serialize)]
@@ -20,6 +21,9 @@ struct Results<'a> {
     comparisons: Option<&'a [Comparison]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     tests: Option<&'a [TestRecord]>,
+    /// What weighting to population margins did, per study and wave (only when weighted).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    weighting: &'a [WaveReport],
     warnings: &'a [String],
 }
 
@@ -33,6 +37,7 @@ pub fn results(analysis: &Analysis, title: Option<&str>, with_trend: bool) -> Re
         ingest: &analysis.summary,
         comparisons: with_trend.then_some(analysis.trend.comparisons.as_slice()),
         tests: with_trend.then_some(analysis.trend.tests.as_slice()),
+        weighting: &analysis.weighting,
         warnings: &analysis.warnings,
     };
     let mut text = serde_json::to_string_pretty(&results).map_err(|e| Error::Invalid(format!("writing json: {e}")))?;

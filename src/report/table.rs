@@ -216,3 +216,56 @@ mod escape_tests {
         assert!(render(Layout::Text, &["label"], &[vec!["a|b".to_string()]]).contains("a|b"));
     }
 }
+
+/// What weighting to the population did: one row per study and wave, then each margin's target
+/// and what the calibrated weights give.
+pub fn weighting(layout: Layout, reports: &[crate::stats::calibrate::WaveReport]) -> String {
+    let (summary, margins) = weighting_tables(reports);
+    format!("{}\n{}", summary.render(layout), margins.render(layout))
+}
+
+/// The two tables of `weighting`: the weights per study and wave, and the margins.
+pub fn weighting_tables(reports: &[crate::stats::calibrate::WaveReport]) -> (Table, Table) {
+    let rows: Vec<Vec<String>> = reports
+        .iter()
+        .map(|r| {
+            vec![
+                r.study.clone(),
+                r.wave.to_string(),
+                r.method.to_string(),
+                r.iterations.to_string(),
+                format!("{:.1}", r.kish_n_effective),
+                format!("{:.2}", r.kish_efficiency),
+                format!("{:.3} to {:.3}", r.ratio_min, r.ratio_max),
+                format!("{:.4} to {:.4}", r.min, r.max),
+            ]
+        })
+        .collect();
+    let header = [
+        "study",
+        "wave",
+        "method",
+        "iterations",
+        "effective n",
+        "efficiency",
+        "weight ratio",
+        "weights",
+    ];
+    let margins: Vec<Vec<String>> = reports
+        .iter()
+        .flat_map(|r| {
+            r.margins.iter().map(|m| {
+                vec![
+                    r.study.clone(),
+                    r.wave.to_string(),
+                    m.variable.clone(),
+                    m.level.clone(),
+                    percent(m.target),
+                    percent(m.achieved),
+                ]
+            })
+        })
+        .collect();
+    let margin_header = ["study", "wave", "variable", "level", "target", "achieved"];
+    (Table::new(&header, rows), Table::new(&margin_header, margins))
+}

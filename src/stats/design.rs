@@ -98,10 +98,16 @@ pub struct StratumDesign {
 
 /// Sums over the PSUs of one stratum within a domain, of the PSU totals W_i (weights) and
 /// Y_i (weights of respondents with y = 1): every influence function here is linear in them.
+///
+/// `w` and `y` are the point totals; `zw`, `zy` and the second moments are of the totals the
+/// variance is linearised in: the same W_i and Y_i, or under calibration their residuals from the
+/// calibration regression (`domains::calibrated`), so one variance formula serves both.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Moments {
     pub w: f64,
     pub y: f64,
+    pub zw: f64,
+    pub zy: f64,
     /// The second moments, each with the low part f64 rounds away (`crate::dd`).
     pub ww: f64,
     pub yy: f64,
@@ -126,7 +132,7 @@ impl Moments {
     }
 
     fn total(&self, u: Form) -> Dd {
-        Dd::prod(u.0, self.y).add(Dd::prod(u.1, self.w))
+        Dd::prod(u.0, self.zy).add(Dd::prod(u.1, self.zw))
     }
 }
 
@@ -225,6 +231,8 @@ mod tests {
         for &(y, w) in totals {
             m.y += y;
             m.w += w;
+            m.zy += y;
+            m.zw += w;
             m.yy += y * y;
             m.yw += y * w;
             m.ww += w * w;

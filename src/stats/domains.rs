@@ -15,6 +15,8 @@ use crate::tally::{Cell, Key, NO_SEGMENT, Names, SELF_UNIT, Tally};
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct StratumSums {
     pub w: f64,
+    /// Σ of the linearised W_i (`w` itself, unless calibrated: `calibrated`).
+    pub zw: f64,
     /// Σ W_i², with `ww_lo` what f64 rounds away (the variances are differences of such sums).
     pub ww: f64,
     pub ww_lo: f64,
@@ -26,6 +28,8 @@ pub struct StratumSums {
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct CategorySums {
     pub y: f64,
+    /// Σ of the linearised Y_i (`y` itself, unless calibrated).
+    pub zy: f64,
     /// Σ Y_i² and Σ Y_i·W_i, each with the low part f64 rounds away.
     pub yy: f64,
     pub yy_lo: f64,
@@ -53,6 +57,9 @@ pub struct DomainSums {
 pub struct StudySums {
     pub design: BTreeMap<(i32, String), StratumDesign>,
     pub domains: BTreeMap<Domain, DomainSums>,
+    /// Weighted to population margins: every stratum of a wave carries variance to each of its
+    /// domains (residuals are not zero outside a domain), and the moments are of residuals.
+    pub calibrated: bool,
 }
 
 /// What to aggregate for one study.
@@ -124,7 +131,7 @@ pub fn study_sums(tally: &Tally, request: &Request) -> Result<StudySums> {
 }
 
 /// Each category named anywhere (a department) and each group, with the sets that count for it.
-fn categories(tally: &Tally, request: &Request) -> Vec<((Kind, String), Vec<bool>)> {
+pub(crate) fn categories(tally: &Tally, request: &Request) -> Vec<((Kind, String), Vec<bool>)> {
     let sets: Vec<Vec<&str>> = (0..tally.sets.len() as u32).map(|s| tally.set_members(s)).collect();
     let named: BTreeSet<&str> = sets.iter().flatten().copied().collect();
     let member =
@@ -142,7 +149,7 @@ fn categories(tally: &Tally, request: &Request) -> Vec<((Kind, String), Vec<bool
 
 /// PSUs per wave and stratum over every respondent (answered or not, in a segment or not) and
 /// the fpc turned into a population of PSUs.
-fn full_design(tally: &Tally) -> Result<BTreeMap<(i32, String), StratumDesign>> {
+pub(crate) fn full_design(tally: &Tally) -> Result<BTreeMap<(i32, String), StratumDesign>> {
     // In order of first appearance: an error names the first bad stratum.
     let mut order: Vec<(i32, u32)> = Vec::new();
     let mut units: HashMap<(i32, u32), (BTreeSet<u32>, u64)> = HashMap::new();
@@ -236,6 +243,11 @@ fn stratum_sums(cells: &[(Key, Cell)], categories: &[((Kind, String), Vec<bool>)
             }
         }
     }
+    // Without calibration the variance is linearised in the PSU totals themselves.
+    strata.zw = strata.w;
+    for sums in &mut by_category {
+        sums.zy = sums.y;
+    }
     (strata, by_category)
 }
 
@@ -246,31 +258,34 @@ fn add(hi: f64, lo: f64, x: Dd) -> (f64, f64) {
 }
 
 /// The rank of every code in its names' sort order: cells are summed in this order.
-struct Order {
+pub(crate) struct Order {
     strata: Vec<u32>,
     units: Vec<u32>,
     sets: Vec<u32>,
     segments: Vec<u32>,
+    cals: Vec<u32>,
 }
 
 impl Order {
-    fn of(tally: &Tally) -> Order {
+    pub(crate) fn of(tally: &Tally) -> Order {
         Order {
             strata: ranks(&tally.strata),
             units: unit_ranks(tally),
             sets: ranks(&tally.sets),
             segments: ranks(&tally.segments),
+            cals: ranks(&tally.cals),
         }
     }
 
-    /// Stratum, then PSU (respondents who are their own PSU last), set and segment.
-    fn key(&self, key: &Key) -> (u32, u32, u32, u32) {
+    /// Stratum, then PSU (respondents who are their own PSU last), set, segment and calibration cell.
+    pub(crate) fn key(&self, key: &Key) -> (u32, u32, u32, u32, u32) {
         let rank = |ranks: &[u32], code: u32| ranks.get(code as usize).copied().unwrap_or(u32::MAX);
         (
             rank(&self.strata, key.stratum),
             rank(&self.units, key.unit),
             rank(&self.sets, key.set),
             rank(&self.segments, key.segment),
+            rank(&self.cals, key.cal),
         )
     }
 }
@@ -296,6 +311,9 @@ fn ranks(names: &Names) -> Vec<u32> {
     }
     ranks
 }
+
+mod calibrated;
+pub use calibrated::calibrated_sums;
 
 #[cfg(test)]
 mod tests;

@@ -5,8 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use super::calibrate::{WaveReport, Weighting, fit};
 use super::design::{DesignSpec, LonelyPsu, Moments, Stratum, design_effect, ratio_variance};
-use super::domains::{CategorySums, Domain, DomainSums, Request, StudySums, stratum_label, study_sums};
+use super::domains::{CategorySums, Domain, DomainSums, Request, StudySums, calibrated_sums, stratum_label, study_sums};
 use super::group::Group;
 use super::proportion::{CiMethod, interval};
 use super::rao_scott::{RaoScott, rao_scott};
@@ -47,6 +48,8 @@ pub struct EstimateSettings {
     pub lonely_psu: LonelyPsu,
     /// Categories a study declares: reported in every domain, at 0 % when nobody named them.
     pub declared: Vec<String>,
+    /// Studies weighted to population margins, by id.
+    pub weighting: BTreeMap<String, Weighting>,
 }
 
 /// The base of a share.
@@ -148,6 +151,8 @@ pub struct WaveTest {
 pub struct Estimation {
     pub estimates: Vec<Estimate>,
     pub wave_tests: Vec<WaveTest>,
+    /// What weighting to the population did, per study and wave.
+    pub weighting: Vec<WaveReport>,
 }
 
 /// Estimates every category named in a study for each wave (and `--by` segment), then each group.
@@ -166,27 +171,39 @@ pub fn estimate(
     let mut out = Estimation::default();
     for (study, choice) in choices {
         let spec = designs.get(study).copied().unwrap_or_default();
+        let weighting = settings.weighting.get(study);
         let request = Request {
             study,
             multi: *choice == Choice::Multi,
             clustered: spec.clusters,
-            design: spec.is_design(),
+            design: spec.is_design() || weighting.is_some(),
             segments,
             groups: &settings.groups,
             base_all: settings.base == Base::All,
         };
-        let sums = match tallies.get(study.as_str()) {
-            Some(tally) => study_sums(tally, &request)?,
-            None => StudySums::default(),
+        let sums = match (tallies.get(study.as_str()), weighting) {
+            (Some(tally), Some(weighting)) => {
+                let fits = fit(study, tally, weighting)?;
+                out.weighting.extend(fits.values().map(|f| f.report.clone()));
+                calibrated_sums(tally, &request, &fits)?
+            }
+            (Some(tally), None) => study_sums(tally, &request)?,
+            (None, _) => StudySums::default(),
+        };
+        let design = match (weighting, spec.is_design()) {
+            (Some(w), true) => format!("{}+{}", spec.describe(), w.method),
+            (Some(w), false) => w.method.to_string(),
+            (None, _) => spec.describe(),
         };
         let context = Context {
             study,
             choice: *choice,
-            spec,
+            design_based: request.design,
+            design,
             settings,
         };
         out.estimates.extend(context.rows(&sums)?);
-        if spec.is_design() {
+        if context.design_based {
             out.wave_tests.extend(context.wave_tests(&sums)?);
         }
     }
@@ -196,7 +213,10 @@ pub fn estimate(
 struct Context<'a> {
     study: &'a str,
     choice: Choice,
-    spec: DesignSpec,
+    /// Weights, a design or calibration: estimated from PSU totals, not as a simple random sample.
+    design_based: bool,
+    /// What `Estimate::design` says (`srs`, `weights+strata+psu`, `weights+psu+rake` ...).
+    design: String,
     settings: &'a EstimateSettings,
 }
 
@@ -228,30 +248,33 @@ impl Context<'_> {
         Ok(rows)
     }
 
-    /// The strata with respondents in the domain, carrying the category's sums.
+    /// The strata with respondents in the domain (under calibration every stratum of the wave:
+    /// residuals outside the domain carry variance too), carrying the category's sums.
     fn strata(&self, sums: &StudySums, domain: &Domain, d: &DomainSums, category: &(Kind, String)) -> Vec<Part> {
         let empty = BTreeMap::new();
         let by_stratum = d.categories.get(category).unwrap_or(&empty);
         d.strata
             .iter()
-            .filter(|(_, s)| s.respondents > 0.0)
+            .filter(|(_, s)| s.respondents > 0.0 || sums.calibrated)
             .map(|(name, s)| {
                 let c = by_stratum.get(name).copied().unwrap_or(CategorySums::default());
                 // Everyone in the stratum named the category: its PSU totals are the weights
                 // themselves. Taken from the weight sums, the share is exactly 1 whatever order
                 // either was added up in (an ulp below 1 would make a Wald interval, a design effect
-                // and the Rao-Scott test's zero cells jump).
-                let c = if c.count == s.respondents {
-                    CategorySums {
+                // and the Rao-Scott test's zero cells jump). Under calibration only the point is:
+                // the residuals of the two differ.
+                let c = match (c.count == s.respondents && s.respondents > 0.0, sums.calibrated) {
+                    (true, false) => CategorySums {
                         y: s.w,
+                        zy: s.zw,
                         yy: s.ww,
                         yy_lo: s.ww_lo,
                         yw: s.ww,
                         yw_lo: s.ww_lo,
                         count: c.count,
-                    }
-                } else {
-                    c
+                    },
+                    (true, true) => CategorySums { y: s.w, ..c },
+                    (false, _) => c,
                 };
                 let design = sums.design.get(&(domain.wave, name.clone())).copied();
                 let stratum = Stratum {
@@ -263,6 +286,8 @@ impl Context<'_> {
                     moments: Moments {
                         w: s.w,
                         y: c.y,
+                        zw: s.zw,
+                        zy: c.zy,
                         ww: s.ww,
                         yy: c.yy,
                         yw: c.yw,
@@ -294,12 +319,12 @@ impl Context<'_> {
             n: Some(n as u64),
             count: Some(count as u64),
             method: self.settings.method.as_str().to_string(),
-            design: self.spec.describe(),
+            design: self.design.clone(),
             base: self.settings.base,
             level: self.settings.level,
             ..Estimate::default()
         };
-        if self.spec.is_design() {
+        if self.design_based {
             self.design_row(base, strata)
         } else {
             Ok(srs_row(base, count, n, self.settings))
@@ -313,7 +338,7 @@ impl Context<'_> {
         let n: f64 = strata.iter().map(|s| s.respondents).sum();
         let share = if w > 0.0 { (y / w).clamp(0.0, 1.0) } else { 0.0 };
         let variance = ratio_variance(&only, self.settings.lonely_psu)?;
-        let df = strata.iter().map(|s| s.psus - 1.0).sum::<f64>();
+        let df = degrees_of_freedom(strata);
         let point = DesignPoint { share, variance, n, df };
         let ci = design_interval(self.settings.method, &point, self.settings.level);
         e.n_weighted = Some(w);
@@ -336,7 +361,7 @@ impl Context<'_> {
             let (mut strata, mut rows, mut nu) = (Vec::new(), 0.0, 0.0);
             for (index, (domain, d)) in waves.iter().enumerate() {
                 let wave_strata = self.strata(sums, domain, d, &category);
-                nu += wave_strata.iter().map(|s| s.psus - 1.0).sum::<f64>();
+                nu += degrees_of_freedom(&wave_strata);
                 rows += wave_strata.iter().map(|s| s.respondents).sum::<f64>();
                 strata.extend(wave_strata.into_iter().map(|s| (index, s.stratum)));
             }
@@ -351,6 +376,11 @@ impl Context<'_> {
         }
         Ok(tests)
     }
+}
+
+/// PSUs minus strata over the strata with respondents in the domain (R's `degf` of a subset).
+fn degrees_of_freedom(strata: &[Part]) -> f64 {
+    strata.iter().filter(|s| s.respondents > 0.0).map(|s| s.psus - 1.0).sum()
 }
 
 /// One stratum of a domain with the respondents, category count and PSUs it has there.

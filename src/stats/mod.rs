@@ -1,5 +1,6 @@
 //! The estimate stage: shares, intervals and significance tests, unweighted or under a survey design.
 
+pub mod calibrate;
 pub mod design;
 pub mod domains;
 pub mod estimate;

@@ -18,6 +18,7 @@ mod published;
 mod report;
 mod rows;
 mod skeleton;
+mod weighting;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

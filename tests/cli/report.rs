@@ -78,7 +78,7 @@ fn the_html_report_renders_in_chromium_without_the_network() {
     let html = std::fs::read_to_string(&page).unwrap();
     let (shot, netlog) = (dir.path().join("shot.png"), dir.path().join("net.json"));
     let out = headless(&dir.path().join("profile"))
-        .args(["--window-size=1240,12000", &format!("--screenshot={}", shot.display())])
+        .args(["--window-size=1240,20000", &format!("--screenshot={}", shot.display())])
         .arg(format!("--log-net-log={}", netlog.display()))
         .arg(format!("file://{}", page.display()))
         .output()
@@ -104,7 +104,7 @@ fn the_html_report_renders_in_chromium_without_the_network() {
         inked.len()
     );
     assert!(
-        (3000..11900).contains(&content_height),
+        (3000..19900).contains(&content_height),
         "content ends at {content_height} px"
     );
 

@@ -478,6 +478,10 @@ fn reproduce_passes_on_the_bundled_study_and_names_a_miss() {
         .replace(
             "path = \"published/",
             &format!("path = \"{}/data/published/", root().display()),
+        )
+        .replace(
+            "targets = \"targets/",
+            &format!("targets = \"{}/data/targets/", root().display()),
         );
     std::fs::write(dir.path().join("study.toml"), config).unwrap();
     let out = deptshare(&["reproduce", "--config", dir.path().join("study.toml").to_str().unwrap()]);

@@ -13,6 +13,7 @@ fn rules() -> Rules {
         psu: Some(4),
         fpc: Some(5),
         segment: Some(6),
+        calibration: Vec::new(),
         lossy: None,
     }
 }
@@ -87,6 +88,8 @@ fn an_accepted_row_borrows_trimmed_cells_and_an_empty_segment_is_missing() {
             psu: Some("p1"),
             fpc: Some(100.0),
             segment: Some(MISSING_SEGMENT),
+            calibration: [""; MAX_CALIBRATION_VARS],
+            weighting: 0,
         }
     );
     let answer = row.answer(7, vec!["Marketing".into()]);
@@ -107,6 +110,7 @@ fn without_id_column_rows_are_named_by_line_and_never_duplicates() {
         psu: None,
         fpc: None,
         segment: None,
+        calibration: Vec::new(),
         lossy: None,
     };
     let mut keys = BTreeSet::new();
@@ -129,6 +133,7 @@ fn dates_and_invalid_bytes() {
         psu: None,
         fpc: None,
         segment: None,
+        calibration: Vec::new(),
         lossy: Some(vec!["Date".into(), "Q2".into()]),
     };
     let mut keys = BTreeSet::new();

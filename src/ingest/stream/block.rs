@@ -9,7 +9,7 @@ use super::super::rules::{self, BLANK_ROW, Keys, Row};
 use super::super::{InputSpec, sniff};
 use super::deferred::{Accepted, Deferred, resolve};
 use super::plan::Plan;
-use crate::tally::{Key, NO_SEGMENT, SELF_UNIT, Tally};
+use crate::tally::{Key, NO_CAL, NO_SEGMENT, SELF_UNIT, Tally, write_cal_name};
 use crate::taxonomy::Taxonomy;
 
 /// The hasher of respondent keys: fixed, so a run is reproducible.
@@ -149,6 +149,8 @@ struct Reader<'a> {
     strata: Last,
     units: LastUnit,
     segments: Last,
+    /// The calibration cell name of the current row (weighted studies only).
+    cal_scratch: String,
     /// The last id per wave while they rise (a block holds a wave or two).
     last_id: Vec<(i32, u64)>,
     hasher: IdHasher,
@@ -184,6 +186,7 @@ pub fn read(ctx: &Context, block: &Block) -> Result<BlockOut, Refusal> {
         strata: Last::default(),
         units: LastUnit::default(),
         segments: Last::default(),
+        cal_scratch: String::new(),
         last_id: Vec::new(),
         hasher: IdHasher::with_seed(ID_SEED),
         suspect: None,
@@ -316,6 +319,13 @@ impl Reader<'_> {
             Some(segment) => self.segments.code(segment, &mut tally.segments),
             None => NO_SEGMENT,
         };
+        let cal = match row.levels() {
+            Some(levels) => {
+                write_cal_name(&mut self.cal_scratch, levels);
+                tally.cals.code(&self.cal_scratch)
+            }
+            None => NO_CAL,
+        };
         let (set, none) = self.labels(line, dept);
         self.out.accepted += 1;
         self.out.no_answer += u64::from(none);
@@ -325,6 +335,7 @@ impl Reader<'_> {
             stratum,
             unit,
             set,
+            cal,
         };
         self.out.tally.add(key, row.weight, row.fpc);
     }

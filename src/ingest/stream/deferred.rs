@@ -25,6 +25,7 @@ pub struct Accepted {
     pub unknown: Vec<String>,
     pub weight: f64,
     pub fpc: Option<f64>,
+    pub calibration: Option<String>,
 }
 
 impl Accepted {
@@ -40,6 +41,7 @@ impl Accepted {
             unknown,
             weight: row.weight,
             fpc: row.fpc,
+            calibration: row.cal_name(),
         }
     }
 }

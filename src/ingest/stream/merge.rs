@@ -203,6 +203,7 @@ impl Total {
                         set: &set,
                         weight: a.weight,
                         fpc: a.fpc,
+                        calibration: a.calibration.as_deref(),
                     });
                 }
             }

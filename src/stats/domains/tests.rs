@@ -95,6 +95,7 @@ impl Study {
             groups: groups(),
             lonely_psu: LonelyPsu::Adjust,
             declared: Vec::new(),
+            weighting: Default::default(),
         }
     }
 }
@@ -245,6 +246,7 @@ fn oracle(rows: &[Row], request: &Request) -> StudySums {
             for people in by_unit.values() {
                 let w: f64 = people.iter().map(|r| r.weight).sum();
                 s.w += w;
+                s.zw += w;
                 s.ww += w * w;
                 s.respondents += people.len() as f64;
                 s.psus += 1.0;
@@ -264,6 +266,7 @@ fn oracle(rows: &[Row], request: &Request) -> StudySums {
                         .entry(stratum.clone())
                         .or_default();
                     c.y += y;
+                    c.zy += y;
                     c.yy += y * y;
                     c.yw += y * w;
                     c.count += named.len() as f64;
@@ -314,6 +317,7 @@ fn respondent(row: &Row) -> Respondent<'_> {
         set: &row.set,
         weight: row.weight,
         fpc: row.fpc,
+        calibration: None,
     }
 }
 
@@ -709,6 +713,7 @@ fn nested_psus_and_multiple_choice_by_hand() {
         // Stratum a in the answered base: PSU p0 only (respondent 3 gave no answer), W = 3.
         let a = StratumSums {
             w: 3.0,
+            zw: 3.0,
             ww: 9.0,
             respondents: 2.0,
             psus: 1.0,
@@ -719,6 +724,7 @@ fn nested_psus_and_multiple_choice_by_hand() {
         let communications = &wave.categories[&(Kind::Group, "communications".to_string())];
         let want = CategorySums {
             y: 2.0,
+            zy: 2.0,
             yy: 4.0,
             yw: 6.0,
             count: 1.0,
@@ -729,6 +735,7 @@ fn nested_psus_and_multiple_choice_by_hand() {
             communications["b"],
             CategorySums {
                 y: 3.0,
+                zy: 3.0,
                 yy: 9.0,
                 yw: 9.0,
                 count: 1.0,

@@ -24,6 +24,7 @@ fn tally_with(respondents: &[Respondent], scale: f64, design: bool) -> Tally {
             set: &[names[r.3 as usize]],
             weight: r.4 * scale,
             fpc: None,
+            calibration: None,
         });
     }
     tally
@@ -41,6 +42,7 @@ fn run_declared(tally: &Tally, spec: DesignSpec, method: CiMethod, declared: Vec
         groups: vec![Group::communications(), Group::parse("people=hr").unwrap()],
         lonely_psu: LonelyPsu::Adjust,
         declared,
+        weighting: Default::default(),
     };
     let choices = BTreeMap::from([("s".to_string(), Choice::Single)]);
     let designs = BTreeMap::from([("s".to_string(), spec)]);
