@@ -93,6 +93,9 @@ pub struct ReportArgs {
     /// Output folder.
     #[arg(long, default_value = "out")]
     pub out: PathBuf,
+    /// Weighting of every study with respondent rows, in place of the config's [weighting].
+    #[command(flatten)]
+    pub weighting: WeightingArgs,
 }
 
 #[derive(Debug, Args)]

@@ -81,6 +81,11 @@ impl Names {
         self.names.get(code as usize).map_or("", String::as_str)
     }
 
+    /// The code of `name`, when it has one.
+    pub fn index(&self, name: &str) -> Option<u32> {
+        self.index.get(name).copied()
+    }
+
     pub fn len(&self) -> usize {
         self.names.len()
     }

@@ -92,23 +92,26 @@ pub fn input_settings(args: &InputArgs) -> anyhow::Result<(Vec<InputSpec>, Estim
             level: args.level,
             groups,
             declared: taxonomy.declared_ids().to_vec(),
-            weighting: weighting(args)?,
+            weighting: weighting(&args.weighting, std::slice::from_ref(&args.study))?,
         },
         taxonomy,
     ))
 }
 
-/// `--calibrate FILE` (with `--calibration`, `--bounds`) for the study the files form.
-fn weighting(args: &InputArgs) -> anyhow::Result<BTreeMap<String, crate::stats::calibrate::Weighting>> {
-    let Some(file) = &args.weighting.calibrate else {
+/// `--calibrate FILE` (with `--calibration`, `--bounds`) for each of `studies`.
+pub fn weighting(
+    args: &crate::cli::WeightingArgs,
+    studies: &[String],
+) -> anyhow::Result<BTreeMap<String, crate::stats::calibrate::Weighting>> {
+    let Some(file) = &args.calibrate else {
         return Ok(BTreeMap::new());
     };
     let targets = crate::weighting::read_targets(file)?;
-    let method = args.weighting.calibration.unwrap_or_default();
+    let method = args.calibration.unwrap_or_default();
     let mut weighting = crate::stats::calibrate::Weighting::new(targets, method);
-    weighting.bounds = args.weighting.bounds.map(|b| (b.0, b.1));
+    weighting.bounds = args.bounds.map(|b| (b.0, b.1));
     weighting.check().map_err(|e| UsageError(e.to_string()))?;
-    Ok(BTreeMap::from([(args.study.clone(), weighting)]))
+    Ok(studies.iter().map(|s| (s.clone(), weighting.clone())).collect())
 }
 
 /// The built-in taxonomy, with a `--taxonomy FILE` table and then every `--alias LABEL=ID` on top.

@@ -10,7 +10,7 @@ use super::Outcome;
 use super::run::{charts_and_report, prepare};
 
 pub fn report(args: &ReportArgs) -> anyhow::Result<Outcome> {
-    let prepared = prepare(&args.config)?;
+    let prepared = prepare(&args.config, Some(&args.weighting))?;
     if let Some(wave) = args.wave
         && !prepared.analysis.estimates.iter().any(|e| e.wave == wave)
     {

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::Context;
 
-use crate::cli::RunArgs;
+use crate::cli::{RunArgs, WeightingArgs};
 use crate::config::Study;
 use crate::figures::study_charts;
 use crate::pipeline::{self, Analysis};
@@ -25,9 +25,23 @@ pub struct Prepared {
     pub hashes: BTreeMap<String, String>,
 }
 
-/// Loads a config and runs the data stages on it.
-pub fn prepare(config: &Path) -> anyhow::Result<Prepared> {
-    let study = Study::load(config)?;
+/// Loads a config and runs the data stages on it; `--calibrate` (of `report`) weights every
+/// study with respondent rows in place of the config's `[weighting]`.
+pub fn prepare(config: &Path, weighting: Option<&WeightingArgs>) -> anyhow::Result<Prepared> {
+    let mut study = Study::load(config)?;
+    if let Some(args) = weighting.filter(|w| w.calibrate.is_some()) {
+        let ids: Vec<String> = study
+            .raw
+            .inputs
+            .iter()
+            .filter(|i| i.format != crate::ingest::InputFormat::Aggregate)
+            .map(|i| i.study.clone())
+            .collect();
+        study.weighting = super::weighting(args, &ids)?;
+        if study.raw.estimation.ci.is_none() {
+            study.method = crate::stats::CiMethod::Logit;
+        }
+    }
     let settings = EstimateSettings {
         base: study.base,
         method: study.method,
@@ -49,6 +63,7 @@ pub fn prepare(config: &Path) -> anyhow::Result<Prepared> {
         .iter()
         .map(|i| i.path.as_path())
         .chain(published.iter().copied())
+        .chain(study.weighting.values().next().map(|w| Path::new(&w.targets.source)))
         .collect();
     let hashes = manifest::input_hashes(&study.file, &read)?;
     Ok(Prepared {
@@ -76,7 +91,7 @@ pub fn charts_and_report(prepared: &Prepared, wave: Option<i32>) -> anyhow::Resu
 }
 
 pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
-    let prepared = prepare(&args.config)?;
+    let prepared = prepare(&args.config, None)?;
     let (study, analysis, checks) = (&prepared.study, &prepared.analysis, &prepared.checks);
     let mut files = charts_and_report(&prepared, None)?;
     files.push(OutputFile::new(

@@ -796,6 +796,79 @@ mod tests {
         }
     }
 
+    fn tally(people: &[(&str, f64)]) -> Tally {
+        let mut tally = Tally::default();
+        for (cell, weight) in people {
+            tally.add_respondent(&crate::tally::Respondent {
+                wave: 2024,
+                segment: None,
+                stratum: None,
+                psu: None,
+                set: &["pr"],
+                weight: *weight,
+                fpc: None,
+                calibration: Some(cell),
+            });
+        }
+        tally
+    }
+
+    fn targets(margins: &[(&str, Vec<usize>, &[(&str, f64)])], columns: &[&str]) -> Targets {
+        Targets {
+            source: "t.csv".into(),
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            margins: margins
+                .iter()
+                .map(|(name, cols, levels)| Margin {
+                    variable: name.to_string(),
+                    columns: cols.clone(),
+                    wave: None,
+                    levels: levels.iter().map(|(l, t)| (l.to_string(), *t, 2)).collect(),
+                    counts: false,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn poststratification_by_hand() {
+        // small: weights 1, 1, 2 (B = 4); large: 1 (B = 1); N = 5, half each: g = 2.5/4 and 2.5/1.
+        let t = tally(&[("small", 1.0), ("small", 1.0), ("small", 2.0), ("large", 1.0)]);
+        let size = targets(&[("size", vec![0], &[("small", 0.5), ("large", 0.5)])], &["size"]);
+        for method in [Method::Poststratify, Method::Rake, Method::Linear] {
+            let fits = fit("s", &t, &Weighting::new(size.clone(), method)).unwrap_or_default();
+            let f = &fits[&2024];
+            let g = |name: &str| f.g[t.cals.index(name).unwrap_or(0) as usize];
+            assert!((g("small") - 0.625).abs() < 1e-12, "{method}: {}", g("small"));
+            assert!((g("large") - 2.5).abs() < 1e-12, "{method}: {}", g("large"));
+            let r = &f.report;
+            // Kish: (Σw)² / Σw² = 25 / (0.625² (1 + 1 + 4) + 2.5²).
+            let kish = 25.0 / (0.625f64.powi(2) * 6.0 + 6.25);
+            assert!((r.kish_n_effective - kish).abs() < 1e-12 && (r.kish_efficiency - kish / 4.0).abs() < 1e-12);
+            assert_eq!((r.min, r.max, r.sum), (0.625, 2.5, 5.0));
+        }
+    }
+
+    #[test]
+    fn linear_weights_below_zero_are_refused_where_raking_holds() {
+        // Four crossed cells of two margins, the sample far from the targets of b.
+        let people: Vec<(&str, f64)> = [("a1\u{1f}b1", 10.0), ("a1\u{1f}b2", 1.0), ("a2\u{1f}b1", 1.0), ("a2\u{1f}b2", 10.0)]
+            .into_iter()
+            .collect();
+        let t = tally(&people);
+        let margins = targets(
+            &[
+                ("a", vec![0], &[("a1", 0.5), ("a2", 0.5)]),
+                ("b", vec![1], &[("b1", 0.97), ("b2", 0.03)]),
+            ],
+            &["a", "b"],
+        );
+        let linear = fit("s", &t, &Weighting::new(margins.clone(), Method::Linear)).err().map(|e| e.to_string());
+        assert!(linear.as_deref().is_some_and(|e| e.contains("at or below zero") && e.starts_with("t.csv")), "{linear:?}");
+        let rake = fit("s", &t, &Weighting::new(margins, Method::Rake)).unwrap_or_default();
+        assert!(rake[&2024].g.iter().all(|g| *g > 0.0));
+    }
+
     #[test]
     fn inverse_of_a_small_matrix() {
         let m = vec![vec![4.0, 1.0, 0.5], vec![1.0, 3.0, 0.2], vec![0.5, 0.2, 2.0]];

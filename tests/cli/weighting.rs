@@ -277,3 +277,82 @@ fn a_respondent_without_a_weighting_level_is_a_listed_reject() {
         assert!(text.contains("data.csv") && text.contains("rejected 1"), "{text}");
     }
 }
+
+/// A study config over the calibration fixture with `weighting` as its `[weighting]` table.
+fn config_in(dir: &Path, weighting: &str) -> String {
+    let data = fixture("calibration/respondents.csv");
+    let targets = fixture("calibration/margins.csv");
+    let text = format!(
+        "title = \"Weighted\"\n\n[[inputs]]\nstudy = \"panel\"\ntitle = \"Panel\"\npath = \"{data}\"\nchoice = \"single\"\n\
+         wave_col = \"year\"\ndept_col = \"department\"\nweight_col = \"weight\"\nstrata_col = \"stratum\"\n\
+         psu_col = \"psu\"\n\n[weighting]\ntargets = \"{targets}\"\n{weighting}"
+    );
+    let path = dir.join("study.toml");
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn a_study_config_weights_and_the_report_shows_the_diagnostics() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), "method = \"logit\"\nbounds = [0.35, 3]\n");
+    let out_dir = dir.path().join("out");
+    let out = deptshare(&["run", "--config", &config, "--out", out_dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let results: Value = serde_json::from_str(&std::fs::read_to_string(out_dir.join("results.json")).unwrap()).unwrap();
+    let r: Vec<Value> = reference().into_iter().filter(|r| r["method"] == "logit").collect();
+    for case in &r {
+        let wave = case["wave"].as_i64().unwrap();
+        let marketing = case["estimates"].as_array().unwrap().iter().find(|e| e["category"] == "marketing").unwrap();
+        let got = ours(&results, wave, None, "marketing");
+        check("config logit share", number(&got["share"]), number(&marketing["share"]), 1e-10);
+        check("config logit se", number(&got["se"]), number(&marketing["se"]), 1e-10);
+    }
+    assert_eq!(results["weighting"].as_array().unwrap().len(), 2);
+    let report = std::fs::read_to_string(out_dir.join("report.md")).unwrap();
+    assert!(report.contains("Weighted to population margins (logit"), "{report}");
+    let row = |cells: &[&str]| {
+        report.lines().any(|line| {
+            let got: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+            got == cells
+        })
+    };
+    assert!(row(&["panel", "2025", "size", "large", "10.0%", "10.0%"]), "{report}");
+    assert!(report.contains("| panel | 2024 | logit"), "{report}");
+    assert!(report.contains("effective n"), "{report}");
+    // The targets file is an input: hashed in the manifest.
+    let manifest = std::fs::read_to_string(out_dir.join("manifest.json")).unwrap();
+    assert!(manifest.contains("margins.csv"), "{manifest}");
+}
+
+#[test]
+fn no_convergence_and_unknown_studies_are_config_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_in(dir.path(), "max_iter = 1\n");
+    let out = deptshare(&["shares", "--help"]);
+    assert!(stdout(&out).contains("--calibrate"));
+    let out = deptshare(&["report", "--config", &config, "--out", dir.path().join("o").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("did not converge in 1 iterations"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("margins.csv"), "{}", stderr(&out));
+    let config = config_in(dir.path(), "studies = [\"other\"]\n");
+    let out = deptshare(&["report", "--config", &config, "--out", dir.path().join("o").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("`other`, which has no respondent-level input"), "{}", stderr(&out));
+}
+
+#[test]
+fn report_takes_calibrate_in_place_of_the_configs_weighting() {
+    let dir = tempfile::tempdir().unwrap();
+    // The config asks for 1 iteration (which fails); --calibrate replaces its [weighting].
+    let config = config_in(dir.path(), "max_iter = 1\n");
+    let size = fixture("calibration/size.csv");
+    let out_dir = dir.path().join("out");
+    let out = deptshare(&[
+        "report", "--config", &config, "--out", out_dir.to_str().unwrap(),
+        "--calibrate", &size, "--calibration", "poststratify",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report = std::fs::read_to_string(out_dir.join("report.md")).unwrap();
+    assert!(report.contains("Weighted to population margins (poststratify"), "{report}");
+}
