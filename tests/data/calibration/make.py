@@ -24,6 +24,7 @@ for wave in (2024, 2025):
     for s in range(4):
         stratum = f"S{s + 1}"
         weight = [12.0, 20.0, 35.0, 60.0][s]
+        population = [40, 25, 12, 30][s]  # PSUs in the stratum's population (the fpc column)
         for p in range(5 if s != 2 else 4):
             psu = f"{stratum}-{p + 1}"
             for _ in range(rng.randint(22, 34)):
@@ -34,13 +35,13 @@ for wave in (2024, 2025):
                 if wave == 2025 and dept == "Sales" and rng.random() < 0.3:
                     dept = "Marketing"
                 w = weight * rng.uniform(0.8, 1.25)
-                rows.append([f"r{rid}", wave, stratum, psu, f"{w:.4f}", size, sector, rng.choice(REGIONS), dept])
+                rows.append([f"r{rid}", wave, stratum, psu, f"{w:.4f}", size, sector, rng.choice(REGIONS), dept, population])
 
 # Respondent order, as survey exports come: strata and PSUs interleaved within each wave.
 rng.shuffle(rows)
 rows.sort(key=lambda r: r[1])
 with open("respondents.csv", "w", newline="") as f:
     out = csv.writer(f, lineterminator="\n")
-    out.writerow(["respondent", "year", "stratum", "psu", "weight", "size", "sector", "region", "department"])
+    out.writerow(["respondent", "year", "stratum", "psu", "weight", "size", "sector", "region", "department", "fpc"])
     out.writerows(rows)
 print(len(rows), "rows")

@@ -35,11 +35,16 @@ weigh <- function(des, method) {
 }
 
 out <- list()
-for (method in c("poststratify", "rake", "linear", "logit")) {
+# "rake-fpc": raking under the design with its finite population correction (PSUs per stratum).
+for (method in c("poststratify", "rake", "linear", "logit", "rake-fpc")) {
   for (wave in sort(unique(data$year))) {
     sub <- data[data$year == wave, ]
-    des <- svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, data = sub, nest = TRUE)
-    cal <- weigh(des, method)
+    des <- if (method == "rake-fpc") {
+      svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, fpc = ~fpc, data = sub, nest = TRUE)
+    } else {
+      svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, data = sub, nest = TRUE)
+    }
+    cal <- weigh(des, sub("-fpc", "", method))
     w <- weights(cal)
     g <- w / weights(des)
     m <- svymean(~dept, cal)
