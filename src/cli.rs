@@ -221,6 +221,13 @@ pub struct InputArgs {
     /// Confidence level, at least 0.5 and below 1.
     #[arg(long, default_value_t = 0.95, value_parser = parse_level)]
     pub level: f64,
+    /// With --by: adjustment of the p-values of the segment pairs of one wave and category
+    /// (none as tabulation tools do, holm, or fdr for Benjamini-Hochberg).
+    #[arg(long, default_value = "none", value_parser = parse_adjust)]
+    pub adjust: crate::stats::segments::Adjust,
+    /// With --by: a segment is marked higher than another when the (adjusted) p-value is below this.
+    #[arg(long, default_value_t = 0.05, value_parser = parse_sig_level)]
+    pub sig_level: f64,
     #[command(flatten)]
     pub taxonomy: TaxonomyArgs,
     #[command(flatten)]
@@ -333,6 +340,17 @@ pub struct ChartArgs {
 
 fn parse_ci(text: &str) -> Result<CiMethod, String> {
     text.parse()
+}
+
+fn parse_adjust(text: &str) -> Result<crate::stats::segments::Adjust, String> {
+    text.parse()
+}
+
+fn parse_sig_level(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(level) if level > 0.0 && level < 0.5 => Ok(level),
+        _ => Err(format!("`{text}` is not a significance level above 0 and below 0.5, such as 0.05")),
+    }
 }
 
 fn parse_lonely_psu(text: &str) -> Result<crate::stats::LonelyPsu, String> {

@@ -69,6 +69,15 @@ pub struct Estimation {
     /// `answered` (default) or `all`: whether no-answer respondents are in the base.
     #[serde(default = "default_base")]
     pub base: String,
+    /// Segment pairs: p-value adjustment (`none`, `holm`, `fdr`) and the level letters mark.
+    #[serde(default)]
+    pub adjust: crate::stats::segments::Adjust,
+    #[serde(default = "default_sig_level")]
+    pub sig_level: f64,
+}
+
+fn default_sig_level() -> f64 {
+    0.05
 }
 
 impl Default for Estimation {
@@ -78,6 +87,8 @@ impl Default for Estimation {
             level: default_level(),
             lonely_psu: default_lonely_psu(),
             base: default_base(),
+            adjust: Default::default(),
+            sig_level: default_sig_level(),
         }
     }
 }

@@ -24,6 +24,8 @@ pub struct Analysis {
     pub warnings: Vec<String>,
     /// What weighting to population margins did, per study and wave (empty when not weighted).
     pub weighting: Vec<stats::calibrate::WaveReport>,
+    /// Pairs of `--by` segments per wave and category.
+    pub segment_tests: Vec<stats::segments::SegmentTest>,
 }
 
 /// Runs read -> normalize -> estimate -> compare. A study read as single choice in one file and
@@ -93,6 +95,7 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
         trend,
         warnings,
         weighting: estimation.weighting,
+        segment_tests: estimation.segment_tests,
     })
 }
 
@@ -122,6 +125,7 @@ fn estimate_each(
         all.estimates.extend(estimation.estimates);
         all.wave_tests.extend(estimation.wave_tests);
         all.weighting.extend(estimation.weighting);
+        all.segment_tests.extend(estimation.segment_tests);
     }
     Ok(all)
 }

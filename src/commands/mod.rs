@@ -93,6 +93,10 @@ pub fn input_settings(args: &InputArgs) -> anyhow::Result<(Vec<InputSpec>, Estim
             groups,
             declared: taxonomy.declared_ids().to_vec(),
             weighting: weighting(&args.weighting, std::slice::from_ref(&args.study))?,
+            segments: crate::stats::segments::SegmentSettings {
+                adjust: args.adjust,
+                sig_level: args.sig_level,
+            },
         },
         taxonomy,
     ))

@@ -50,6 +50,10 @@ pub fn prepare(config: &Path, weighting: Option<&WeightingArgs>) -> anyhow::Resu
         lonely_psu: study.lonely_psu,
         declared: study.taxonomy.declared_ids().to_vec(),
         weighting: study.weighting.clone(),
+        segments: crate::stats::segments::SegmentSettings {
+            adjust: study.raw.estimation.adjust,
+            sig_level: study.raw.estimation.sig_level,
+        },
     };
     let specs = study.input_specs();
     let paths: Vec<&Path> = specs.iter().map(|s| s.path.as_path()).collect();

@@ -24,6 +24,9 @@ struct Results<'a> {
     /// What weighting to population margins did, per study and wave (only when weighted).
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     weighting: &'a [WaveReport],
+    /// Pairs of segments per wave and category (only with `--by`).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    segment_tests: &'a [crate::stats::segments::SegmentTest],
     warnings: &'a [String],
 }
 
@@ -38,6 +41,7 @@ pub fn results(analysis: &Analysis, title: Option<&str>, with_trend: bool) -> Re
         comparisons: with_trend.then_some(analysis.trend.comparisons.as_slice()),
         tests: with_trend.then_some(analysis.trend.tests.as_slice()),
         weighting: &analysis.weighting,
+        segment_tests: &analysis.segment_tests,
         warnings: &analysis.warnings,
     };
     let mut text = serde_json::to_string_pretty(&results).map_err(|e| Error::Invalid(format!("writing json: {e}")))?;

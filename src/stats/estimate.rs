@@ -6,6 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::calibrate::{WaveReport, Weighting, fit};
+use super::covariance::{Request as CovarianceRequest, wave_totals};
+use super::domains::{categories as domain_categories, full_design};
+use super::segments::{SegmentSettings, SegmentTest, higher_than, letter, pairwise};
 use super::design::{DesignSpec, LonelyPsu, Moments, Stratum, design_effect, ratio_variance};
 use super::domains::{CategorySums, Domain, DomainSums, Request, StudySums, calibrated_sums, stratum_label, study_sums};
 use super::group::Group;
@@ -50,6 +53,8 @@ pub struct EstimateSettings {
     pub declared: Vec<String>,
     /// Studies weighted to population margins, by id.
     pub weighting: BTreeMap<String, Weighting>,
+    /// How `--by` segments are compared with each other.
+    pub segments: SegmentSettings,
 }
 
 /// The base of a share.
@@ -115,6 +120,12 @@ pub struct Estimate {
     /// `answered` or `all` (see [`Base`]).
     pub base: Base,
     pub level: f64,
+    /// With segments: this segment's column letter (A, B ... in the order shown) and the letters
+    /// of the segments it is significantly higher than (`SegmentSettings`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub letter: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub higher_than: Option<Vec<String>>,
 }
 
 impl Estimate {
@@ -153,6 +164,8 @@ pub struct Estimation {
     pub wave_tests: Vec<WaveTest>,
     /// What weighting to the population did, per study and wave.
     pub weighting: Vec<WaveReport>,
+    /// Every pair of segments of a wave, per category (with `--by`).
+    pub segment_tests: Vec<SegmentTest>,
 }
 
 /// Estimates every category named in a study for each wave (and `--by` segment), then each group.
@@ -181,11 +194,15 @@ pub fn estimate(
             groups: &settings.groups,
             base_all: settings.base == Base::All,
         };
-        let sums = match (tallies.get(study.as_str()), weighting) {
-            (Some(tally), Some(weighting)) => {
-                let fits = fit(study, tally, weighting)?;
+        let tally = tallies.get(study.as_str());
+        let fits = match (tally, weighting) {
+            (Some(tally), Some(weighting)) => Some(fit(study, tally, weighting)?),
+            _ => None,
+        };
+        let sums = match (tally, &fits) {
+            (Some(tally), Some(fits)) => {
                 out.weighting.extend(fits.values().map(|f| f.report.clone()));
-                calibrated_sums(tally, &request, &fits)?
+                calibrated_sums(tally, &request, fits)?
             }
             (Some(tally), None) => study_sums(tally, &request)?,
             (None, _) => StudySums::default(),
@@ -202,12 +219,90 @@ pub fn estimate(
             design,
             settings,
         };
-        out.estimates.extend(context.rows(&sums)?);
+        let mut rows = context.rows(&sums)?;
+        if let Some(tally) = tally.filter(|t| request.segments && t.has_segments()) {
+            let tests = segment_tests(study, tally, &request, fits.as_ref(), settings)?;
+            mark_letters(&mut rows, &tests, tally, settings.segments.sig_level);
+            out.segment_tests.extend(tests);
+        }
+        out.estimates.extend(rows);
         if context.design_based {
             out.wave_tests.extend(context.wave_tests(&sums)?);
         }
     }
     Ok(out)
+}
+
+/// The segments of a study in display order (by name), with their letters.
+fn letters(tally: &Tally) -> Vec<(String, String)> {
+    let mut names: Vec<String> = (0..tally.segments.len() as u32).map(|c| tally.segments.name(c).to_string()).collect();
+    names.sort();
+    names.dedup();
+    names.into_iter().enumerate().map(|(i, n)| (n, letter(i))).collect()
+}
+
+/// Every pair of segments of every wave, per category, under the study's design (and calibration).
+fn segment_tests(
+    study: &str,
+    tally: &Tally,
+    request: &Request,
+    fits: Option<&BTreeMap<i32, super::calibrate::Fit>>,
+    settings: &EstimateSettings,
+) -> Result<Vec<SegmentTest>> {
+    let design = full_design(tally)?;
+    let categories = domain_categories(tally, request);
+    let in_base: Vec<bool> = (0..tally.sets.len() as u32)
+        .map(|set| request.base_all || !tally.sets.name(set).is_empty())
+        .collect();
+    let named: Vec<(Kind, String)> = categories.iter().map(|(c, _)| c.clone()).collect();
+    let order = letters(tally);
+    let waves: BTreeSet<i32> = tally.cells().map(|(k, _)| k.wave).collect();
+    let mut out = Vec::new();
+    for wave in waves {
+        // The wave's segments in display order (their codes in this tally).
+        let present: BTreeSet<u32> = tally
+            .cells()
+            .filter(|(k, _)| k.wave == wave && k.segment != crate::tally::NO_SEGMENT)
+            .map(|(k, _)| k.segment)
+            .collect();
+        let mut codes: Vec<(String, u32)> = present.into_iter().map(|c| (tally.segments.name(c).to_string(), c)).collect();
+        codes.sort();
+        codes.retain(|(name, _)| order.iter().any(|(n, _)| n == name));
+        let mut domains = vec![None];
+        domains.extend(codes.iter().map(|(_, c)| Some(*c)));
+        let totals = wave_totals(
+            tally,
+            &CovarianceRequest {
+                wave,
+                domains: &domains,
+                categories: &categories,
+                in_base: &in_base,
+                fit: fits.and_then(|f| f.get(&wave)),
+                design: &design,
+                lonely: settings.lonely_psu,
+            },
+        )?;
+        let names: Vec<String> = codes.into_iter().map(|(n, _)| n).collect();
+        out.extend(pairwise(study, wave, &totals, &names, &named, &settings.segments));
+    }
+    Ok(out)
+}
+
+/// Each segment row gets its letter and the letters of the segments it is significantly above.
+fn mark_letters(rows: &mut [Estimate], tests: &[SegmentTest], tally: &Tally, sig_level: f64) {
+    let order = letters(tally);
+    for row in rows.iter_mut() {
+        let Some(segment) = row.segment.as_deref() else {
+            continue;
+        };
+        row.letter = order.iter().find(|(n, _)| n == segment).map(|(_, l)| l.clone());
+        let mine: Vec<SegmentTest> = tests
+            .iter()
+            .filter(|t| t.wave == row.wave && t.category == row.category && t.kind == row.kind)
+            .cloned()
+            .collect();
+        row.higher_than = Some(higher_than(&mine, &order, segment, sig_level));
+    }
 }
 
 struct Context<'a> {

@@ -1,12 +1,14 @@
 //! The estimate stage: shares, intervals and significance tests, unweighted or under a survey design.
 
 pub mod calibrate;
+pub mod covariance;
 pub mod design;
 pub mod domains;
 pub mod estimate;
 pub mod group;
 pub mod proportion;
 pub mod rao_scott;
+pub mod segments;
 pub mod survey_ci;
 pub mod tests;
 

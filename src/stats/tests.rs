@@ -123,6 +123,22 @@ pub fn holm(p_values: &[f64]) -> Vec<f64> {
     adjusted
 }
 
+/// Benjamini-Hochberg adjusted p-values (R's p.adjust(method = "BH")), same order as input; NaN
+/// inputs stay NaN and are not counted.
+pub fn benjamini_hochberg(p_values: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..p_values.len()).filter(|&i| !p_values[i].is_nan()).collect();
+    order.sort_by(|&a, &b| p_values[b].total_cmp(&p_values[a]));
+    let m = order.len();
+    let mut adjusted = vec![f64::NAN; p_values.len()];
+    let mut running_min = f64::INFINITY;
+    for (k, &i) in order.iter().enumerate() {
+        let rank = m - k;
+        running_min = running_min.min(m as f64 / rank as f64 * p_values[i]);
+        adjusted[i] = running_min.min(1.0);
+    }
+    adjusted
+}
+
 /// One group of a 2 x k table after dropping empty groups.
 #[derive(Debug, Clone, Copy)]
 struct Group {

@@ -96,6 +96,7 @@ impl Study {
             lonely_psu: LonelyPsu::Adjust,
             declared: Vec::new(),
             weighting: Default::default(),
+            segments: Default::default(),
         }
     }
 }

@@ -43,6 +43,7 @@ fn run_declared(tally: &Tally, spec: DesignSpec, method: CiMethod, declared: Vec
         lonely_psu: LonelyPsu::Adjust,
         declared,
         weighting: Default::default(),
+        segments: Default::default(),
     };
     let choices = BTreeMap::from([("s".to_string(), Choice::Single)]);
     let designs = BTreeMap::from([("s".to_string(), spec)]);

@@ -229,3 +229,13 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn benjamini_hochberg_matches_r_p_adjust() {
+    // R: p.adjust(c(0.01, 0.04, 0.03, 0.005, NA), "BH") = 0.02 0.04 0.04 0.02 NA
+    let adjusted = benjamini_hochberg(&[0.01, 0.04, 0.03, 0.005, f64::NAN]);
+    for (got, want) in adjusted.iter().zip([0.02, 0.04, 0.04, 0.02]) {
+        assert!(close(*got, want, 1e-15), "{adjusted:?}");
+    }
+    assert!(adjusted[4].is_nan());
+}

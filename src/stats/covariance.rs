@@ -1,0 +1,240 @@
+//! The design covariance of many totals of one wave at once: the weighted counts Y_{d,c} of each
+//! category c in each domain d (a segment, or the whole wave) and the domain weights W_d. Shares
+//! and their contrasts (segment differences) follow by the delta method, so a test between two
+//! segments carries their covariance under the full design, as R's `svyby(..., covmat = TRUE)` and
+//! `svycontrast` give it.
+//!
+//! Every total is linearised in its PSU totals (under calibration in the residuals of the
+//! calibration regression, as `domains::calibrated`), and the covariance is R's `svyrecvar`:
+//! per stratum (1 - f) n/(n-1) times the centred cross-products of the PSU totals.
+
+use std::collections::BTreeMap;
+
+use super::calibrate::Fit;
+use super::design::{LonelyPsu, StratumDesign};
+use super::domains::{Order, stratum_label};
+use super::estimate::Kind;
+use crate::error::{Error, Result};
+use crate::tally::{Cell, Key, SELF_UNIT, Tally};
+
+/// Point totals and their covariance for the domains and categories of one wave.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Totals {
+    pub domains: Vec<Option<u32>>,
+    pub categories: usize,
+    /// Y by domain and category, W by domain.
+    pub y: Vec<Vec<f64>>,
+    pub w: Vec<f64>,
+    /// Covariance of the stacked totals (`index`).
+    pub v: Vec<Vec<f64>>,
+    /// The wave's design degrees of freedom: PSUs minus strata over the whole wave.
+    pub df: f64,
+}
+
+impl Totals {
+    /// Position of Y_{d,c} (or of W_d when `category` is None) in `v`.
+    pub fn index(&self, domain: usize, category: Option<usize>) -> usize {
+        domain * (self.categories + 1) + category.unwrap_or(self.categories)
+    }
+
+    /// The share of category c in domain d and its gradient in the totals (a sparse form).
+    pub fn share(&self, d: usize, c: usize) -> (f64, [(usize, f64); 2]) {
+        let w = self.w[d];
+        if w <= 0.0 {
+            return (0.0, [(0, 0.0), (0, 0.0)]);
+        }
+        let p = self.y[d][c] / w;
+        (p, [(self.index(d, Some(c)), 1.0 / w), (self.index(d, None), -p / w)])
+    }
+
+    /// a' V b for sparse forms.
+    pub fn cov(&self, a: &[(usize, f64)], b: &[(usize, f64)]) -> f64 {
+        a.iter()
+            .map(|(i, x)| b.iter().map(|(j, y)| x * y * self.v[*i][*j]).sum::<f64>())
+            .sum()
+    }
+}
+
+/// What the totals are taken over.
+pub struct Request<'a> {
+    pub wave: i32,
+    /// Segment codes; `None` is the whole wave.
+    pub domains: &'a [Option<u32>],
+    /// Each category (and group) with the sets that count for it (`domains::categories`).
+    pub categories: &'a [((Kind, String), Vec<bool>)],
+    /// Per set: in the base of a share.
+    pub in_base: &'a [bool],
+    pub fit: Option<&'a Fit>,
+    pub design: &'a BTreeMap<(i32, String), StratumDesign>,
+    pub lonely: LonelyPsu,
+}
+
+/// The totals of `request.wave` and their design covariance.
+pub fn wave_totals(tally: &Tally, request: &Request) -> Result<Totals> {
+    let (nd, nc) = (request.domains.len(), request.categories.len());
+    let size = nd * (nc + 1);
+    let order = Order::of(tally);
+    let mut cells: Vec<(Key, Cell)> = tally.cells().filter(|(k, _)| k.wave == request.wave).collect();
+    cells.sort_unstable_by_key(|(key, _)| order.key(key));
+    let stats = Stats::new(tally, request, &cells);
+    let mut totals = Totals {
+        domains: request.domains.to_vec(),
+        categories: nc,
+        y: vec![vec![0.0; nc]; nd],
+        w: vec![0.0; nd],
+        v: vec![vec![0.0; size]; size],
+        df: 0.0,
+    };
+    let mut value = vec![0.0; size];
+    let mut factor = vec![0.0; size];
+    for stratum in cells.chunk_by(|a, b| a.0.stratum == b.0.stratum) {
+        let name = tally.strata.name(stratum[0].0.stratum).to_string();
+        let Some(design) = request.design.get(&(request.wave, name.clone())).copied() else {
+            continue;
+        };
+        totals.df += design.psus - 1.0;
+        let mut m = vec![vec![0.0; size]; size];
+        let mut s = vec![0.0; size];
+        for unit in stratum.chunk_by(|a, b| a.0.unit == b.0.unit) {
+            if unit[0].0.unit == SELF_UNIT {
+                // Each respondent is a PSU: within a cell every respondent's value is the same
+                // factor times its weight, so the products follow from the cell's Σw².
+                for (key, cell) in unit {
+                    stats.factors(key, &mut factor);
+                    let ww = cell.ww + cell.ww_lo;
+                    add_outer(&mut m, &mut s, &factor, cell.w, ww);
+                    stats.point(key, cell, &mut totals);
+                }
+                continue;
+            }
+            value.iter_mut().for_each(|v| *v = 0.0);
+            for (key, cell) in unit {
+                stats.factors(key, &mut factor);
+                for (v, f) in value.iter_mut().zip(&factor) {
+                    *v += f * cell.w;
+                }
+                stats.point(key, cell, &mut totals);
+            }
+            add_outer(&mut m, &mut s, &value, 1.0, 1.0);
+        }
+        let n = design.psus;
+        let f = design.population.map_or(1.0, |pop| (pop - n) / pop);
+        if f < 1e-7 {
+            continue;
+        }
+        let (scale, centre) = if n > 1.0 {
+            (f * n / (n - 1.0), true)
+        } else {
+            match request.lonely {
+                LonelyPsu::Adjust => (f, false),
+                LonelyPsu::Fail => {
+                    return Err(Error::Invalid(format!(
+                        "stratum {} has only one PSU, so its variance is not defined; pass --lonely-psu adjust",
+                        stratum_label(&name, request.wave)
+                    )));
+                }
+            }
+        };
+        for i in 0..size {
+            for j in 0..size {
+                let centred = if centre { m[i][j] - s[i] * s[j] / n } else { m[i][j] };
+                totals.v[i][j] += scale * centred;
+            }
+        }
+    }
+    Ok(totals)
+}
+
+/// Σ v v' · ww and Σ v · w into `m` and `s` (`v` a unit's values, or a cell's factors with its
+/// Σw and Σw²).
+fn add_outer(m: &mut [Vec<f64>], s: &mut [f64], v: &[f64], w: f64, ww: f64) {
+    for (i, vi) in v.iter().enumerate() {
+        if *vi == 0.0 {
+            continue;
+        }
+        s[i] += vi * w;
+        for (j, vj) in v.iter().enumerate() {
+            m[i][j] += vi * vj * ww;
+        }
+    }
+}
+
+/// The linearisation of every total: a cell's respondent counts in total s with the factor
+/// g_k (a_s - f_{s,k}), a_s its indicator, g and f the calibration's ratio and fitted values (1
+/// and 0 without calibration).
+struct Stats<'a> {
+    request: &'a Request<'a>,
+    /// Fitted values per total and calibration code (empty without calibration).
+    fitted: Vec<Vec<f64>>,
+}
+
+impl<'a> Stats<'a> {
+    fn new(tally: &Tally, request: &'a Request<'a>, cells: &[(Key, Cell)]) -> Self {
+        let Some(fit) = request.fit else {
+            return Stats {
+                request,
+                fitted: Vec::new(),
+            };
+        };
+        let (nd, nc) = (request.domains.len(), request.categories.len());
+        let cals = tally.cals.len();
+        let mut by_cal = vec![vec![0.0; cals]; nd * (nc + 1)];
+        for (key, cell) in cells {
+            for (d, domain) in request.domains.iter().enumerate() {
+                if !member(request, key, *domain) {
+                    continue;
+                }
+                by_cal[d * (nc + 1) + nc][key.cal as usize] += cell.w;
+                for (c, (_, sets)) in request.categories.iter().enumerate() {
+                    if sets[key.set as usize] {
+                        by_cal[d * (nc + 1) + c][key.cal as usize] += cell.w;
+                    }
+                }
+            }
+        }
+        Stats {
+            request,
+            fitted: by_cal.iter().map(|t| fit.fitted(t)).collect(),
+        }
+    }
+
+    fn g(&self, key: &Key) -> f64 {
+        self.request.fit.map_or(1.0, |f| f.g[key.cal as usize])
+    }
+
+    /// The factor of every total for a respondent of `key`.
+    fn factors(&self, key: &Key, out: &mut [f64]) {
+        let nc = self.request.categories.len();
+        let g = self.g(key);
+        for (d, domain) in self.request.domains.iter().enumerate() {
+            let inside = member(self.request, key, *domain);
+            for c in 0..=nc {
+                let s = d * (nc + 1) + c;
+                let named = inside && (c == nc || self.request.categories[c].1[key.set as usize]);
+                let fitted = self.fitted.get(s).map_or(0.0, |f| f[key.cal as usize]);
+                out[s] = g * (f64::from(u8::from(named)) - fitted);
+            }
+        }
+    }
+
+    /// Adds a cell to the point totals.
+    fn point(&self, key: &Key, cell: &Cell, totals: &mut Totals) {
+        let g = self.g(key);
+        for (d, domain) in self.request.domains.iter().enumerate() {
+            if !member(self.request, key, *domain) {
+                continue;
+            }
+            totals.w[d] += g * cell.w;
+            for (c, (_, sets)) in self.request.categories.iter().enumerate() {
+                if sets[key.set as usize] {
+                    totals.y[d][c] += g * cell.w;
+                }
+            }
+        }
+    }
+}
+
+/// In the base and in the domain (a segment, or the whole wave).
+fn member(request: &Request, key: &Key, domain: Option<u32>) -> bool {
+    request.in_base[key.set as usize] && domain.is_none_or(|s| key.segment == s)
+}
