@@ -16,20 +16,22 @@ pub fn shares(args: &SharesArgs, with_trend: bool) -> anyhow::Result<Outcome> {
         (OutputFormat::Json, _) => json::results(&analysis, None, with_trend)?,
         (OutputFormat::Csv, false) => csv::estimates(&analysis.estimates)?,
         (OutputFormat::Csv, true) => csv::comparisons(&analysis.trend.comparisons)?,
-        (OutputFormat::Table, _) => human(Layout::Text, &analysis, with_trend),
-        (OutputFormat::Markdown, _) => human(Layout::Markdown, &analysis, with_trend),
+        (OutputFormat::Table, _) => human(Layout::Text, &analysis, with_trend, args.input.sig_level),
+        (OutputFormat::Markdown, _) => human(Layout::Markdown, &analysis, with_trend, args.input.sig_level),
     };
     print!("{text}");
     Ok(Outcome::Success)
 }
 
-fn human(layout: Layout, analysis: &pipeline::Analysis, with_trend: bool) -> String {
+fn human(layout: Layout, analysis: &pipeline::Analysis, with_trend: bool, sig_level: f64) -> String {
     let weighting = match analysis.weighting.is_empty() {
         true => String::new(),
         false => format!("\nweighting to the population\n{}", table::weighting(layout, &analysis.weighting)),
     };
     if !with_trend {
-        return format!("{}{weighting}", table::estimates(layout, &analysis.estimates));
+        let letters = table::letters_note(&analysis.estimates, &analysis.segment_tests, sig_level)
+            .map_or(String::new(), |note| format!("\n{note}\n"));
+        return format!("{}{letters}{weighting}", table::estimates(layout, &analysis.estimates));
     }
     if analysis.trend.comparisons.is_empty() {
         return "no comparisons: the data hold a single wave\n".to_string();

@@ -109,10 +109,10 @@ pub fn estimates_table(estimates: &[Estimate]) -> Table {
                 Kind::Group => format!("{} (group)", e.category),
             };
             let mut row = vec![e.study.clone(), e.wave.to_string()];
-            row.extend(segments.then(|| e.segment.clone().unwrap_or_else(|| "all".into())));
+            row.extend(segments.then(|| segment_cell(e)));
             row.extend([
                 name,
-                percent(e.share),
+                share_cell(e),
                 interval_text(e.ci_low, e.ci_high),
                 e.count.map_or_else(|| "-".into(), |c| c.to_string()),
                 e.n.map_or_else(|| "-".into(), |n| n.to_string()),
@@ -128,6 +128,34 @@ pub fn estimates_table(estimates: &[Estimate]) -> Table {
         })
         .collect();
     Table::new(&header, rows)
+}
+
+/// A segment with its column letter, as tabulation tools head their columns: `large (A)`.
+pub fn segment_cell(e: &Estimate) -> String {
+    match (&e.segment, &e.letter) {
+        (Some(s), Some(l)) => format!("{s} ({l})"),
+        (Some(s), None) => s.clone(),
+        (None, _) => "all".into(),
+    }
+}
+
+/// A share with the letters of the segments it is significantly higher than: `35.0% BC`.
+pub fn share_cell(e: &Estimate) -> String {
+    match e.higher_than.as_deref() {
+        Some(letters) if !letters.is_empty() => format!("{} {}", percent(e.share), letters.concat()),
+        _ => percent(e.share),
+    }
+}
+
+/// What the letters mean, for under a table with segments.
+pub fn letters_note(estimates: &[Estimate], tests: &[crate::stats::segments::SegmentTest], sig_level: f64) -> Option<String> {
+    if !estimates.iter().any(|e| e.letter.is_some()) {
+        return None;
+    }
+    let adjust = tests.first().map_or("none", |t| t.adjustment.as_str());
+    Some(format!(
+        "segment letters: a share followed by letters is significantly higher than the share of the segments          with those letters in the same wave (design-based t-test, p < {sig_level}, adjustment {adjust})"
+    ))
 }
 
 pub fn comparisons(layout: Layout, comparisons: &[Comparison]) -> String {

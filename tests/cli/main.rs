@@ -17,6 +17,7 @@ mod parquet;
 mod published;
 mod report;
 mod rows;
+mod segments;
 mod skeleton;
 mod weighting;
 
