@@ -257,6 +257,7 @@ fn study_section(input: &ReportInput, id: &str) -> Vec<Block> {
     }
     let rows: Vec<Estimate> = input.estimates_of(id).into_iter().cloned().collect();
     blocks.push(Block::Table(table::estimates_table(&rows)));
+    blocks.extend(crosstab_section(input, id));
     let wave = input.wave_of(id);
     let changes: Vec<Comparison> = input
         .analysis
@@ -285,6 +286,35 @@ fn study_section(input: &ReportInput, id: &str) -> Vec<Block> {
         blocks.push(Block::Table(table::tests_table(&tests)));
     }
     blocks.extend(weighting_section(input, id));
+    blocks
+}
+
+/// The reported wave by segment, with column letters, when the study has a `by` column.
+fn crosstab_section(input: &ReportInput, id: &str) -> Vec<Block> {
+    let wave = input.wave_of(id);
+    let rows: Vec<Estimate> = input
+        .analysis
+        .estimates
+        .iter()
+        .filter(|e| e.study == id && Some(e.wave) == wave)
+        .cloned()
+        .collect();
+    if !rows.iter().any(|e| e.segment.is_some()) {
+        return Vec::new();
+    }
+    let by = input.study.input_for(id).and_then(|i| i.by.as_deref()).unwrap_or("segment");
+    let tests: Vec<_> = input.analysis.segment_tests.iter().filter(|t| t.study == id).cloned().collect();
+    let mut blocks = vec![
+        Block::Paragraph(format!("By {by}:")),
+        Block::Table(table::crosstab(&rows)),
+    ];
+    if let Some(note) = table::letters_note(&rows, &tests, input.study.raw.estimation.sig_level) {
+        let mut note = note;
+        if let Some(first) = note.get(..1) {
+            note = first.to_uppercase() + &note[1..];
+        }
+        blocks.push(Block::Paragraph(format!("{note}.")));
+    }
     blocks
 }
 

@@ -147,6 +147,50 @@ pub fn share_cell(e: &Estimate) -> String {
     }
 }
 
+/// One wave's shares as a crosstab: a row per category (groups last), a column for all
+/// respondents and one per segment headed with its letter, each share with the letters of the
+/// segments it is significantly higher than. Estimates in display order.
+pub fn crosstab(estimates: &[Estimate]) -> Table {
+    let mut segments: Vec<&Estimate> = Vec::new();
+    for e in estimates.iter().filter(|e| e.segment.is_some()) {
+        if !segments.iter().any(|s| s.segment == e.segment) {
+            segments.push(e);
+        }
+    }
+    segments.sort_by(|a, b| crate::stats::segments::natural(a.segment.as_deref().unwrap_or("")).cmp(&crate::stats::segments::natural(b.segment.as_deref().unwrap_or(""))));
+    let mut header = vec!["category".to_string(), "all".to_string()];
+    header.extend(segments.iter().map(|e| segment_cell(e)));
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for overall in estimates.iter().filter(|e| e.segment.is_none()) {
+        let name = match overall.kind {
+            Kind::Department => overall.category.clone(),
+            Kind::Group => format!("{} (group)", overall.category),
+        };
+        let mut row = vec![name, percent(overall.share)];
+        for s in &segments {
+            let cell = estimates
+                .iter()
+                .find(|e| e.segment == s.segment && e.category == overall.category && e.kind == overall.kind)
+                .map_or_else(|| "-".to_string(), share_cell);
+            row.push(cell);
+        }
+        rows.push(row);
+    }
+    let mut n = vec!["n".to_string(), overall_n(estimates, None)];
+    n.extend(segments.iter().map(|s| overall_n(estimates, s.segment.as_deref())));
+    rows.push(n);
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    Table::new(&header, rows)
+}
+
+fn overall_n(estimates: &[Estimate], segment: Option<&str>) -> String {
+    estimates
+        .iter()
+        .find(|e| e.segment.as_deref() == segment)
+        .and_then(|e| e.n)
+        .map_or_else(|| "-".to_string(), |n| n.to_string())
+}
+
 /// What the letters mean, for under a table with segments.
 pub fn letters_note(estimates: &[Estimate], tests: &[crate::stats::segments::SegmentTest], sig_level: f64) -> Option<String> {
     if !estimates.iter().any(|e| e.letter.is_some()) {
@@ -154,7 +198,8 @@ pub fn letters_note(estimates: &[Estimate], tests: &[crate::stats::segments::Seg
     }
     let adjust = tests.first().map_or("none", |t| t.adjustment.as_str());
     Some(format!(
-        "segment letters: a share followed by letters is significantly higher than the share of the segments          with those letters in the same wave (design-based t-test, p < {sig_level}, adjustment {adjust})"
+        "segment letters: a share followed by letters is significantly higher than the share of the segments \
+         with those letters in the same wave (design-based t-test, p < {sig_level}, adjustment {adjust})"
     ))
 }
 
@@ -297,3 +342,4 @@ pub fn weighting_tables(reports: &[crate::stats::calibrate::WaveReport]) -> (Tab
     let margin_header = ["study", "wave", "variable", "level", "target", "achieved"];
     (Table::new(&header, rows), Table::new(&margin_header, margins))
 }
+

@@ -236,7 +236,7 @@ pub fn estimate(
 /// The segments of a study in display order (by name), with their letters.
 fn letters(tally: &Tally) -> Vec<(String, String)> {
     let mut names: Vec<String> = (0..tally.segments.len() as u32).map(|c| tally.segments.name(c).to_string()).collect();
-    names.sort();
+    names.sort_by_key(|n| super::segments::natural(n));
     names.dedup();
     names.into_iter().enumerate().map(|(i, n)| (n, letter(i))).collect()
 }
@@ -266,7 +266,7 @@ fn segment_tests(
             .map(|(k, _)| k.segment)
             .collect();
         let mut codes: Vec<(String, u32)> = present.into_iter().map(|c| (tally.segments.name(c).to_string(), c)).collect();
-        codes.sort();
+        codes.sort_by_key(|(name, _)| super::segments::natural(name));
         codes.retain(|(name, _)| order.iter().any(|(n, _)| n == name));
         let mut domains = vec![None];
         domains.extend(codes.iter().map(|(_, c)| Some(*c)));

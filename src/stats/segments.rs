@@ -185,6 +185,25 @@ pub fn higher_than(tests: &[SegmentTest], letters: &[(String, String)], segment:
     out
 }
 
+/// A sort key that orders numbers inside names by value: `1-49`, `50-249`, `250+`.
+pub fn natural(name: &str) -> Vec<(u8, u128, String)> {
+    let mut key = Vec::new();
+    let mut rest = name;
+    while !rest.is_empty() {
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits > 0 {
+            let number = rest[..digits].parse::<u128>().unwrap_or(u128::MAX);
+            key.push((0, number, String::new()));
+            rest = &rest[digits..];
+        } else {
+            let text = rest.len() - rest.trim_start_matches(|c: char| !c.is_ascii_digit()).len();
+            key.push((1, 0, rest[..text].to_string()));
+            rest = &rest[text..];
+        }
+    }
+    key
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,5 +214,12 @@ mod tests {
         assert_eq!(letter(25), "Z");
         assert_eq!(letter(26), "AA");
         assert_eq!(letter(27), "AB");
+    }
+
+    #[test]
+    fn numbers_in_segment_names_sort_by_value() {
+        let mut names = vec!["250+", "50-249", "1-49", "b", "a10", "a9"];
+        names.sort_by_key(|n| natural(n));
+        assert_eq!(names, ["1-49", "50-249", "250+", "a9", "a10", "b"]);
     }
 }
