@@ -103,7 +103,10 @@ fn plan<'a>(spec: &InputSpec, survey: &'a Survey, taxonomy: &Taxonomy, notes: &m
     let rules = Rules {
         width: survey.columns.len(),
         wave,
-        respondent: survey.respondent,
+        respondent: match &spec.respondent_col {
+            Some(name) => Some(column(name)?),
+            None => survey.respondent,
+        },
         weight: optional(&spec.weight_col)?,
         stratum: optional(&spec.strata_col)?,
         psu: optional(&spec.psu_col)?,
@@ -234,7 +237,8 @@ fn labels_of(survey: &Survey, question: &Question, cells: &[&str], multi: bool, 
     labels
 }
 
-fn ticked(cell: &str) -> bool {
+/// Whether an option column's cell ticks its option.
+pub(crate) fn ticked(cell: &str) -> bool {
     !cell.is_empty() && cell != "-99" && !is_no_answer(cell) && !UNTICKED.contains(&normalize(cell).as_str())
 }
 

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::survey::{Column, Completion, Part, Question, Survey, split_rows};
+use super::survey::{Column, Completion, Part, Question, Survey, set_apart_write_ins, split_rows};
 use super::{InputFormat, sniff};
 use crate::error::Result;
 use crate::taxonomy::normalize;
@@ -56,7 +56,10 @@ pub fn parse(path: &Path, decoded: &sniff::Decoded, delimiter: u8) -> Result<Sur
             text: h.text.clone(),
         })
         .collect();
-    let questions = questions(&headings);
+    let (mut questions, mut write_ins) = questions(&headings);
+    // A full-text heading's `Who? [Other]` beside its `Who?` answer is the text of "Other".
+    write_ins.extend(set_apart_write_ins(&mut questions));
+    write_ins.sort_unstable();
     let mut survey = Survey::new(
         InputFormat::Limesurvey,
         decoded,
@@ -66,6 +69,7 @@ pub fn parse(path: &Path, decoded: &sniff::Decoded, delimiter: u8) -> Result<Sur
         questions,
         records,
     );
+    survey.write_ins = write_ins;
     survey.respondent = survey.find_any(&["id", "response id"]);
     survey.date = survey.find_any(&["startdate", "date started", "datestamp", "date last action"]);
     survey.completion = survey
@@ -107,9 +111,11 @@ fn heading(raw: &str) -> Heading {
     }
 }
 
-/// Subquestions of one code (`SM1[SQ001]`, `SM1_SQ001`, or one text with `[option]`s) form one question.
-fn questions(headings: &[Heading]) -> Vec<Question> {
+/// Subquestions of one code (`SM1[SQ001]`, `SM1_SQ001`, or one text with `[option]`s) form one
+/// question; `[comment]` and `[other]` columns are write-ins (returned apart).
+fn questions(headings: &[Heading]) -> (Vec<Question>, Vec<usize>) {
     let mut questions: Vec<Question> = Vec::new();
+    let mut write_ins = Vec::new();
     for (i, h) in headings.iter().enumerate() {
         if META.contains(&normalize(&h.code).as_str()) || h.code.is_empty() {
             continue;
@@ -127,12 +133,16 @@ fn questions(headings: &[Heading]) -> Vec<Question> {
             }
             _ => (h.code.clone(), None),
         };
-        if sub.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("comment")) {
+        // `[comment]` and `[other]` hold what the respondent wrote: free text, never a tick.
+        if sub
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("comment") || s.eq_ignore_ascii_case("other"))
+        {
+            write_ins.push(i);
             continue;
         }
         let option = match (&h.option, sub.as_deref()) {
             (Some(option), _) => Some(option.clone()),
-            (None, Some(s)) if s.eq_ignore_ascii_case("other") => Some("Other".to_string()),
             (None, sub) => sub.map(str::to_string),
         };
         let part = Part { column: i, option };
@@ -150,7 +160,7 @@ fn questions(headings: &[Heading]) -> Vec<Question> {
             }),
         }
     }
-    questions
+    (questions, write_ins)
 }
 
 #[cfg(test)]
@@ -183,9 +193,10 @@ mod tests {
             .iter()
             .map(|h| heading(h))
             .collect();
-        let qs = questions(&hs);
+        let (qs, write_ins) = questions(&hs);
         assert_eq!(qs.len(), 2);
         assert_eq!(qs[0].code, "SM1");
-        assert_eq!(qs[0].options().collect::<Vec<_>>(), vec!["SQ001", "SQ002", "Other"]);
+        assert_eq!(qs[0].options().collect::<Vec<_>>(), vec!["SQ001", "SQ002"]);
+        assert_eq!(write_ins, vec![3]);
     }
 }

@@ -7,6 +7,7 @@
 
 mod charts;
 mod design;
+mod exports;
 mod fast;
 mod formats;
 mod groups;

@@ -1,0 +1,274 @@
+//! Exports as the survey tools write them (issue 12, item 3): SurveyMonkey with `RespondentID`
+//! and write-in columns, Typeform's `#` column and empty Submit Date, Qualtrics legacy
+//! `Question-Option` labels, LimeSurvey "code. text" headings, SurveyGizmo `Status = Partial`.
+//! Expected counts come from tests/data/exports/expected.py (Python's csv module), not the reader.
+
+use serde_json::Value;
+
+use crate::*;
+
+fn exports(name: &str) -> String {
+    fixture(&format!("exports/{name}"))
+}
+
+/// `shares --format json` on a fixture: asserts success, the row account and its counts
+/// (rows_read, incomplete, no_answer), and returns the results with stderr.
+fn read(name: &str, extra: &[&str], counts: (u64, u64, u64)) -> (Value, String) {
+    let file = exports(name);
+    let mut args = vec!["shares", file.as_str(), "--format", "json"];
+    args.extend_from_slice(extra);
+    let out = deptshare(&args);
+    assert!(out.status.success(), "{name}: {}", stderr(&out));
+    let results = json(&out);
+    let ingest = &results["ingest"];
+    let n = |field: &str| ingest[field].as_u64().unwrap();
+    assert_eq!(
+        n("rows_read"),
+        n("rows_accepted") + n("rows_rejected"),
+        "{name}: {ingest}"
+    );
+    assert_eq!(
+        (n("rows_read"), n("incomplete"), n("no_answer")),
+        counts,
+        "{name}: {ingest}"
+    );
+    (results, stderr(&out))
+}
+
+/// Asserts the base and each category's count (share = count / base) in one wave.
+fn assert_counts(results: &Value, wave: i64, base: u64, counts: &[(&str, u64)]) {
+    for (category, count) in counts {
+        let e = estimate(results, wave, category);
+        assert_eq!(e["n"], base, "{category}: base");
+        close(&e["share"], *count as f64 / base as f64, 1e-12);
+    }
+}
+
+#[test]
+fn surveymonkey_respondentid_export_second_row_is_a_header_and_write_ins_are_free_text() {
+    let question = "Which teams run your social media accounts?";
+    let (results, err) = read(
+        "surveymonkey-respondentid.csv",
+        &["--dept-col", question, "--multi"],
+        (8, 0, 2),
+    );
+    assert!(err.contains("surveymonkey export"), "{err}");
+    assert!(err.contains("2 header row(s)"), "{err}");
+    assert_eq!(results["ingest"]["rows_rejected"], 0, "the option row is no respondent");
+    // 1004 only wrote in "Other (please specify)": no answer, not a tick; StartDate 5/2/24 is 2024.
+    assert_counts(
+        &results,
+        2024,
+        6,
+        &[("marketing", 4), ("pr", 4), ("sales", 3), ("communications", 6)],
+    );
+    assert!(
+        results["estimates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["category"] != "other"),
+        "{results}"
+    );
+    // The same question by one of its columns' second-row text.
+    let (by_option, _) = read(
+        "surveymonkey-respondentid.csv",
+        &["--dept-col", "Public Relations", "--multi"],
+        (8, 0, 2),
+    );
+    assert_eq!(by_option["estimates"], results["estimates"]);
+}
+
+#[test]
+fn surveymonkey_single_choice_with_its_other_write_in_column() {
+    let (results, _) = read(
+        "surveymonkey-respondentid.csv",
+        &["--dept-col", "Who leads social media?"],
+        (8, 0, 1),
+    );
+    // "Social team" written beside the `Response` column is never a second answer.
+    assert_eq!(results["ingest"]["rows_rejected"], 0);
+    assert_counts(
+        &results,
+        2024,
+        7,
+        &[("marketing", 3), ("pr", 2), ("sales", 1), ("other", 1)],
+    );
+}
+
+#[test]
+fn typeform_hash_column_is_the_header_and_an_empty_submit_date_is_unfinished() {
+    let (results, err) = read(
+        "typeform.csv",
+        &["--dept-col", "Which department runs your company's social media?"],
+        (7, 2, 1),
+    );
+    assert!(err.contains("typeform export"), "{err}");
+    assert!(err.contains("2 of the rejected rows are unfinished responses"), "{err}");
+    assert_counts(
+        &results,
+        2024,
+        4,
+        &[("marketing", 2), ("pr", 1), ("customer_service", 1)],
+    );
+
+    // The option columns are one checkbox question; "Other" holds write-ins and counts for nobody.
+    let (multi, _) = read("typeform.csv", &["--dept-col", "Marketing", "--multi"], (7, 2, 1));
+    assert_counts(&multi, 2024, 4, &[("marketing", 2), ("pr", 3), ("customer_service", 2)]);
+    let (kept, _) = read(
+        "typeform.csv",
+        &["--dept-col", "PR", "--multi", "--include-incomplete"],
+        (7, 0, 1),
+    );
+    assert_counts(&kept, 2024, 6, &[("marketing", 3), ("pr", 4), ("customer_service", 3)]);
+}
+
+#[test]
+fn respondent_col_is_honoured_for_survey_tool_exports() {
+    let file = exports("typeform.csv");
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("out");
+    let config = dir.path().join("study.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "title = \"t\"\n[[inputs]]\nstudy = \"s\"\ntitle = \"s\"\nchoice = \"multi\"\ndept_col = \"Marketing\"\n\
+             respondent_col = \"Network ID\"\npath = \"{file}\"\n"
+        ),
+    )
+    .unwrap();
+    let out = deptshare(&[
+        "run",
+        "--config",
+        config.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rejects = std::fs::read_to_string(out_dir.join("rejects.csv")).unwrap();
+    // Row 6 (line 6) repeats row 2's Network ID `n1`; by the `#` token both are distinct.
+    assert!(
+        rejects.contains(&format!("{file},6,duplicate respondent `n1` in wave 2024")),
+        "{rejects}"
+    );
+    assert_eq!(rejects.lines().count(), 1 + 3, "{rejects}");
+    let (results, _) = read(
+        "typeform.csv",
+        &["--dept-col", "Marketing", "--multi", "--respondent-col", "Network ID"],
+        (7, 2, 0),
+    );
+    assert_eq!(results["ingest"]["rows_rejected"], 3);
+    let missing = deptshare(&[
+        "shares",
+        &file,
+        "--dept-col",
+        "Marketing",
+        "--multi",
+        "--respondent-col",
+        "Token",
+    ]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing).contains("Token"), "{}", stderr(&missing));
+}
+
+#[test]
+fn qualtrics_legacy_dash_labels_split_into_question_and_option() {
+    let (results, err) = read("qualtrics-legacy-dash.csv", &["--dept-col", "Q2", "--multi"], (6, 1, 1));
+    assert!(err.contains("qualtrics export, utf-8 (bom)"), "{err}");
+    assert_counts(
+        &results,
+        2016,
+        4,
+        &[
+            ("marketing", 3),
+            ("pr", 2),
+            ("customer_service", 1),
+            ("sales", 1),
+            ("communications", 4),
+        ],
+    );
+    // Detected without --dept-col, by the options the labels name.
+    let (auto, _) = read("qualtrics-legacy-dash.csv", &["--multi"], (6, 1, 1));
+    assert_eq!(auto["estimates"], results["estimates"]);
+    let out = deptshare(&["inspect", &exports("qualtrics-legacy-dash.csv")]);
+    let text = stdout(&out);
+    for expected in [
+        "Q2 [4 columns]: Wer betreut Social Media?",
+        "    PR-Abteilung: 2",
+        "    Vertrieb: 2",
+    ] {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+}
+
+#[test]
+fn limesurvey_code_dot_text_headings_are_detected_and_unfinished_left_out() {
+    let (results, err) = read("limesurvey-code-text.csv", &["--dept-col", "Dept"], (6, 2, 0));
+    assert!(err.contains("limesurvey export"), "{err}");
+    assert_counts(&results, 2024, 4, &[("marketing", 2), ("pr", 1), ("sales", 1)]);
+    // `SM[other]` is a write-in: 4 wrote "Agentur" and ticked nothing.
+    let (multi, _) = read("limesurvey-code-text.csv", &["--dept-col", "SM", "--multi"], (6, 2, 1));
+    assert_counts(&multi, 2024, 3, &[("marketing", 3), ("pr", 1)]);
+    // By the heading's full text too.
+    let (by_text, _) = read(
+        "limesurvey-code-text.csv",
+        &["--dept-col", "Dept. Welche Abteilung betreut Social Media?"],
+        (6, 2, 0),
+    );
+    assert_eq!(by_text["estimates"], results["estimates"]);
+}
+
+#[test]
+fn surveygizmo_partial_responses_are_unfinished_and_write_ins_free_text() {
+    let question = "Which department manages your social media?";
+    let (results, err) = read("surveygizmo.csv", &["--dept-col", question], (6, 2, 0));
+    assert!(err.contains("surveygizmo export"), "{err}");
+    assert_counts(&results, 2023, 4, &[("marketing", 2), ("pr", 1), ("other", 1)]);
+    let (joined, _) = read(
+        "surveygizmo.csv",
+        &["--dept-col", "Which teams post content?", "--multi"],
+        (6, 2, 1),
+    );
+    assert_counts(
+        &joined,
+        2023,
+        3,
+        &[("marketing", 1), ("pr", 2), ("sales", 1), ("customer_service", 1)],
+    );
+    let out = deptshare(&["inspect", &exports("surveygizmo.csv")]);
+    let text = stdout(&out);
+    for expected in [
+        "format: surveygizmo (detected)",
+        "unfinished responses: 2 (Status is Partial",
+        "write-in columns (free text, never counted as answers):",
+        "  Other - Write In:Which department manages your social media?: ",
+    ] {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+}
+
+#[test]
+fn a_header_starting_with_a_hash_column_is_not_a_comment() {
+    let (results, _) = read("hash-header.csv", &[], (3, 0, 0));
+    assert_counts(&results, 2024, 3, &[("marketing", 2), ("pr", 1)]);
+}
+
+#[test]
+fn inspect_lists_every_question_with_its_options_and_write_ins() {
+    let out = deptshare(&["inspect", &exports("surveymonkey-respondentid.csv")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    for expected in [
+        "format: surveymonkey (detected)",
+        "header rows: 2",
+        "data rows: 8",
+        "Which teams run your social media accounts? [3 columns]",
+        "    Marketing: 4\n    Public Relations: 4\n    Vertrieb: 3\n",
+        "  Who leads social media?: Who leads social media?\n    Marketing: 3\n    Public Relations: 2\n",
+        "write-in columns (free text, never counted as answers):",
+        "(2 filled)",
+        "(1 filled)",
+    ] {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+}
