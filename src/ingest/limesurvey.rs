@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use super::survey::{Column, Completion, Part, Question, Survey, set_apart_write_ins, split_rows};
+use super::survey::{
+    Column, Completion, Part, Question, Records, Survey, is_other_option, set_apart_write_ins, split_rows,
+};
 use super::{InputFormat, sniff};
 use crate::error::Result;
 use crate::taxonomy::normalize;
@@ -59,6 +61,18 @@ pub fn parse(path: &Path, decoded: &sniff::Decoded, delimiter: u8) -> Result<Sur
     let (mut questions, mut write_ins) = questions(&headings);
     // A full-text heading's `Who? [Other]` beside its `Who?` answer is the text of "Other".
     write_ins.extend(set_apart_write_ins(&mut questions));
+    // A full-text `Who? [Other]` among Yes/No option columns holds what respondents wrote.
+    for q in &mut questions {
+        let written: Vec<usize> = q
+            .parts
+            .iter()
+            .filter(|p| p.option.as_deref().is_some_and(is_other_option) && !holds_ticks(&records, p.column))
+            .map(|p| p.column)
+            .collect();
+        q.parts.retain(|p| !written.contains(&p.column));
+        write_ins.extend(written);
+    }
+    questions.retain(|q| !q.parts.is_empty());
     write_ins.sort_unstable();
     let mut survey = Survey::new(
         InputFormat::Limesurvey,
@@ -80,6 +94,18 @@ pub fn parse(path: &Path, decoded: &sniff::Decoded, delimiter: u8) -> Result<Sur
             what: "submitdate is empty",
         });
     Ok(survey)
+}
+
+/// Cells a LimeSurvey option column holds: a tick (`Y`, `Yes`, `Ja`, `Sí`, `1`), its absence or
+/// `N/A`, never free text.
+fn holds_ticks(records: &Records, column: usize) -> bool {
+    const TICKS: &[&str] = &["y", "yes", "ja", "si", "sí", "1", "n", "no", "nein", "0", "n a"];
+    records
+        .iter()
+        .take(1000)
+        .filter_map(|(_, r)| r.get(column))
+        .map(normalize)
+        .all(|c| c.is_empty() || TICKS.contains(&c.as_str()))
 }
 
 fn heading(raw: &str) -> Heading {
@@ -185,6 +211,16 @@ mod tests {
             ("Wer betreut Social Media?", Some("Vertrieb"))
         );
         assert_eq!(heading("submitdate").code, "submitdate");
+    }
+
+    #[test]
+    fn a_full_text_other_column_holding_text_is_a_write_in() {
+        let text = "Date submitted,Last page,Who? [Marketing],Who? [PR],Who? [Other]\n\
+                    2024-01-01,2,Yes,No,\n2024-01-01,2,No,No,Agentur\n";
+        let survey = parse(Path::new("x.csv"), &sniff::decode(text.as_bytes()), b',').unwrap();
+        assert_eq!(survey.write_ins, vec![4]);
+        let who = survey.questions.iter().find(|q| q.code == "Who?").unwrap();
+        assert_eq!(who.options().collect::<Vec<_>>(), vec!["Marketing", "PR"]);
     }
 
     #[test]
