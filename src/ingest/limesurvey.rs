@@ -88,11 +88,7 @@ pub fn parse(path: &Path, decoded: &sniff::Decoded, delimiter: u8) -> Result<Sur
     survey.date = survey.find_any(&["startdate", "date started", "datestamp", "date last action"]);
     survey.completion = survey
         .find_any(&["submitdate", "date submitted"])
-        .map(|column| Completion {
-            column,
-            incomplete: str::is_empty,
-            what: "submitdate is empty",
-        });
+        .map(|column| Completion::when_empty(column, "submitdate is empty"));
     Ok(survey)
 }
 

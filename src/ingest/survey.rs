@@ -88,6 +88,17 @@ pub struct Completion {
     pub what: &'static str,
 }
 
+impl Completion {
+    /// An export that leaves a date (`submitdate`, `Submit Date`) empty on an unfinished response.
+    pub fn when_empty(column: usize, what: &'static str) -> Completion {
+        Completion {
+            column,
+            incomplete: str::is_empty,
+            what,
+        }
+    }
+}
+
 /// A survey-tool export, parsed but not yet interpreted row by row.
 #[derive(Debug, Clone)]
 pub struct Survey {

@@ -86,11 +86,7 @@ pub fn parse(path: &Path, decoded: &sniff::Decoded, delimiter: u8) -> Result<Sur
     survey.date = survey.find_any(&["start date utc", "start date", "submit date utc", "submit date"]);
     survey.completion = survey
         .find_any(&["submit date utc", "submit date"])
-        .map(|column| Completion {
-            column,
-            incomplete: str::is_empty,
-            what: "Submit Date is empty",
-        });
+        .map(|column| Completion::when_empty(column, "Submit Date is empty"));
     Ok(survey)
 }
 

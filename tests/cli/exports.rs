@@ -14,34 +14,21 @@ fn exports(name: &str) -> String {
 /// `shares --format json` on a fixture: asserts success, the row account and its counts
 /// (rows_read, incomplete, no_answer), and returns the results with stderr.
 fn read(name: &str, extra: &[&str], counts: (u64, u64, u64)) -> (Value, String) {
-    let file = exports(name);
-    let mut args = vec!["shares", file.as_str(), "--format", "json"];
-    args.extend_from_slice(extra);
-    let out = deptshare(&args);
-    assert!(out.status.success(), "{name}: {}", stderr(&out));
-    let results = json(&out);
-    let ingest = &results["ingest"];
-    let n = |field: &str| ingest[field].as_u64().unwrap();
-    assert_eq!(
-        n("rows_read"),
-        n("rows_accepted") + n("rows_rejected"),
-        "{name}: {ingest}"
-    );
+    let (results, err) = shares_json_of(&exports(name), extra);
+    let n = |field: &str| results["ingest"][field].as_u64().unwrap();
     assert_eq!(
         (n("rows_read"), n("incomplete"), n("no_answer")),
         counts,
-        "{name}: {ingest}"
+        "{name}: {}",
+        results["ingest"]
     );
-    (results, stderr(&out))
+    (results, err)
 }
 
 /// Asserts the base and each category's count (share = count / base) in one wave.
 fn assert_counts(results: &Value, wave: i64, base: u64, counts: &[(&str, u64)]) {
-    for (category, count) in counts {
-        let e = estimate(results, wave, category);
-        assert_eq!(e["n"], base, "{category}: base");
-        close(&e["share"], *count as f64 / base as f64, 1e-12);
-    }
+    let shares: Vec<(&str, f64)> = counts.iter().map(|(c, k)| (*c, *k as f64 / base as f64)).collect();
+    crate::formats::assert_shares(results, wave, base, &shares);
 }
 
 #[test]
@@ -126,26 +113,9 @@ fn typeform_hash_column_is_the_header_and_an_empty_submit_date_is_unfinished() {
 #[test]
 fn respondent_col_is_honoured_for_survey_tool_exports() {
     let file = exports("typeform.csv");
-    let dir = tempfile::tempdir().unwrap();
-    let out_dir = dir.path().join("out");
-    let config = dir.path().join("study.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "title = \"t\"\n[[inputs]]\nstudy = \"s\"\ntitle = \"s\"\nchoice = \"multi\"\ndept_col = \"Marketing\"\n\
-             respondent_col = \"Network ID\"\npath = \"{file}\"\n"
-        ),
-    )
-    .unwrap();
-    let out = deptshare(&[
-        "run",
-        "--config",
-        config.to_str().unwrap(),
-        "--out",
-        out_dir.to_str().unwrap(),
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let rejects = std::fs::read_to_string(out_dir.join("rejects.csv")).unwrap();
+    let rejects = run_rejects(&format!(
+        "choice = \"multi\"\ndept_col = \"Marketing\"\nrespondent_col = \"Network ID\"\npath = \"{file}\""
+    ));
     // Row 6 (line 6) repeats row 2's Network ID `n1`; by the `#` token both are distinct.
     assert!(
         rejects.contains(&format!("{file},6,duplicate respondent `n1` in wave 2024")),
