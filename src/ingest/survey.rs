@@ -22,6 +22,16 @@ pub struct Column {
 }
 
 impl Column {
+    /// True when `name` is this column's tag or heading, its second-row text, or both joined.
+    pub fn answers_to(&self, name: &str) -> bool {
+        let wanted = normalize(name);
+        let same = |text: &str| !wanted.is_empty() && normalize(text) == wanted;
+        self.name.eq_ignore_ascii_case(name)
+            || same(&self.name)
+            || same(&self.text)
+            || same(&format!("{} {}", self.name, self.text))
+    }
+
     /// Columns named by a single header row, the name doubling as the question text.
     pub fn from_header(header_rows: &[Vec<String>]) -> Vec<Column> {
         let first = header_rows.first().map_or(&[][..], Vec::as_slice);
@@ -69,12 +79,11 @@ impl Question {
         let same = |text: &str| !wanted.is_empty() && normalize(text) == wanted;
         self.code.eq_ignore_ascii_case(name)
             || same(&self.text)
-            || self.parts.iter().filter_map(|p| columns.get(p.column)).any(|c| {
-                c.name.eq_ignore_ascii_case(name)
-                    || same(&c.name)
-                    || same(&c.text)
-                    || same(&format!("{} {}", c.name, c.text))
-            })
+            || self
+                .parts
+                .iter()
+                .filter_map(|p| columns.get(p.column))
+                .any(|c| c.answers_to(name))
     }
 }
 

@@ -84,6 +84,24 @@ fn surveymonkey_single_choice_with_its_other_write_in_column() {
 }
 
 #[test]
+fn a_matrix_row_named_only_in_the_second_header_row_is_read_alone() {
+    // "Which department runs each channel?" has one column per channel, each cell a department.
+    let (linkedin, _) = read("surveymonkey-respondentid.csv", &["--dept-col", "LinkedIn"], (8, 0, 2));
+    assert_counts(&linkedin, 2024, 6, &[("marketing", 1), ("pr", 3), ("sales", 2)]);
+    let (facebook, _) = read("surveymonkey-respondentid.csv", &["--dept-col", "Facebook"], (8, 0, 2));
+    assert_counts(
+        &facebook,
+        2024,
+        6,
+        &[("marketing", 4), ("pr", 1), ("customer_service", 1)],
+    );
+    // The whole matrix is no checkbox question: reading it so is refused without --multi.
+    let file = exports("surveymonkey-respondentid.csv");
+    let out = deptshare(&["shares", &file, "--dept-col", "Which department runs each channel?"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
+
+#[test]
 fn typeform_hash_column_is_the_header_and_an_empty_submit_date_is_unfinished() {
     let (results, err) = read(
         "typeform.csv",

@@ -42,6 +42,10 @@ report("surveymonkey checkbox", len(data), 0,
        [{LABELS[r[1][i]] for i in range(2, 5) if row[i].strip()} for row in data])
 report("surveymonkey single", len(data), 0,
        [{LABELS[row[6]]} if row[6].strip() else set() for row in data])
+# A matrix: one row per channel (columns 9, 10), each cell a department; one column read alone.
+for i in (9, 10):
+    report(f"surveymonkey matrix row {r[1][i]}", len(data), 0,
+           [{LABELS[row[i]]} if row[i].strip() else set() for row in data])
 
 # Typeform: one header row starting with `#`; an empty Submit Date (column 8) is unfinished.
 r = rows("typeform.csv")
