@@ -113,7 +113,10 @@ fn describe_decoded(
             1 => String::new(),
             n => format!(" [{n} columns]"),
         };
-        let _ = writeln!(out, "  {}{columns}: {}", q.code, shorten(&q.text));
+        let _ = match q.text == q.code {
+            true => writeln!(out, "  {}{columns}", q.code),
+            false => writeln!(out, "  {}{columns}: {}", q.code, shorten(&q.text)),
+        };
         describe_answers(&mut out, &survey, q);
     }
     if !survey.write_ins.is_empty() {

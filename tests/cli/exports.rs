@@ -252,7 +252,7 @@ fn inspect_lists_every_question_with_its_options_and_write_ins() {
         "data rows: 8",
         "Which teams run your social media accounts? [3 columns]",
         "    Marketing: 4\n    Public Relations: 4\n    Vertrieb: 3\n",
-        "  Who leads social media?: Who leads social media?\n    Marketing: 3\n    Public Relations: 2\n",
+        "  Who leads social media?\n    Marketing: 3\n    Public Relations: 2\n",
         "write-in columns (free text, never counted as answers):",
         "(2 filled)",
         "(1 filled)",
