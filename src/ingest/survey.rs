@@ -160,13 +160,15 @@ impl Survey {
         }
     }
 
-    /// Column index by tag or heading (exact, then any case, then by its text).
+    /// Column index by tag or heading (exact, then any case, then by its text, then as `answers_to`
+    /// reads names: punctuation and non-breaking spaces aside).
     pub fn find(&self, name: &str) -> Option<usize> {
         let cols = &self.columns;
         cols.iter()
             .position(|c| c.name == name)
             .or_else(|| cols.iter().position(|c| c.name.eq_ignore_ascii_case(name)))
             .or_else(|| cols.iter().position(|c| c.text.eq_ignore_ascii_case(name)))
+            .or_else(|| cols.iter().position(|c| c.answers_to(name)))
     }
 
     /// The first column named like any of `names` (normalized).

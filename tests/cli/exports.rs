@@ -236,6 +236,29 @@ fn surveygizmo_partial_responses_are_unfinished_and_write_ins_free_text() {
 }
 
 #[test]
+fn a_non_breaking_space_in_a_header_does_not_stop_a_typed_column_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("nbsp.csv");
+    std::fs::write(
+        &file,
+        "year,Which\u{a0}team runs it?\n2024,Marketing\n2024,PR\n2024,PR\n",
+    )
+    .unwrap();
+    let (results, _) = shares_json_of(file.to_str().unwrap(), &["--dept-col", "Which team runs it?"]);
+    assert_counts(&results, 2024, 3, &[("marketing", 1), ("pr", 2)]);
+    let gizmo = dir.path().join("gizmo.csv");
+    let text = "Time Started,Date Submitted,Status,Who\u{a0}posts?,Jahr\n\
+                2023-01-01,2023-01-01,Complete,Marketing,2023\n2023-01-01,,Partial,PR,2023\n";
+    std::fs::write(&gizmo, text).unwrap();
+    let (results, _) = shares_json_of(
+        gizmo.to_str().unwrap(),
+        &["--dept-col", "Who posts?", "--wave-col", "jahr"],
+    );
+    assert_counts(&results, 2023, 1, &[("marketing", 1)]);
+    assert_eq!(results["ingest"]["incomplete"], 1);
+}
+
+#[test]
 fn a_header_starting_with_a_hash_column_is_not_a_comment() {
     let (results, _) = read("hash-header.csv", &[], (3, 0, 0));
     assert_counts(&results, 2024, 3, &[("marketing", 2), ("pr", 1)]);
