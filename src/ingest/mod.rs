@@ -170,8 +170,7 @@ pub struct InputSpec {
     pub fpc_col: Option<String>,
     /// Segment column (`--by`), e.g. company size.
     pub by_col: Option<String>,
-    /// Keep unfinished responses (Qualtrics Finished = 0, LimeSurvey empty submitdate, Typeform empty
-    /// Submit Date, SurveyGizmo Status = Partial) in the base.
+    /// Keep unfinished responses (Qualtrics Finished = 0, LimeSurvey empty submitdate) in the base.
     pub include_incomplete: bool,
     /// Any rejected row is an error naming its file and line.
     pub strict: bool,
