@@ -128,6 +128,10 @@ pub enum FormatIn {
     Surveymonkey,
     Limesurvey,
     GoogleForms,
+    Typeform,
+    /// SurveyGizmo, now Alchemer.
+    #[value(alias = "alchemer")]
+    Surveygizmo,
 }
 
 impl From<FormatIn> for crate::ingest::InputFormat {
@@ -141,6 +145,8 @@ impl From<FormatIn> for crate::ingest::InputFormat {
             FormatIn::Surveymonkey => F::Surveymonkey,
             FormatIn::Limesurvey => F::Limesurvey,
             FormatIn::GoogleForms => F::GoogleForms,
+            FormatIn::Typeform => F::Typeform,
+            FormatIn::Surveygizmo => F::Surveygizmo,
         }
     }
 }

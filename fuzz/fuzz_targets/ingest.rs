@@ -6,13 +6,15 @@ use deptshare_fuzz::ingest::{Choice, InputFormat, InputSpec, inspect, read_bytes
 use deptshare_fuzz::taxonomy::Taxonomy;
 use libfuzzer_sys::fuzz_target;
 
-const FORMATS: [InputFormat; 6] = [
+const FORMATS: [InputFormat; 8] = [
     InputFormat::Auto,
     InputFormat::Generic,
     InputFormat::Qualtrics,
     InputFormat::Surveymonkey,
     InputFormat::Limesurvey,
     InputFormat::GoogleForms,
+    InputFormat::Typeform,
+    InputFormat::Surveygizmo,
 ];
 
 fuzz_target!(|data: &[u8]| {

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use super::generic::WAVE_COLUMNS;
 use super::rules::{Rules, Wave};
-use super::survey::{Question, Survey};
+use super::survey::{Part, Question, Survey};
 use super::{Choice, InputSpec, RawAnswer, RawInput};
 use crate::error::{Error, Result};
 use crate::taxonomy::{Taxonomy, is_no_answer, normalize};
@@ -23,8 +23,8 @@ const UNTICKED: &[&str] = &[
 ];
 
 /// Column positions for one file, resolved once before any row is read.
-struct Plan<'a> {
-    question: &'a Question,
+struct Plan {
+    question: Question,
     rules: Rules,
 }
 
@@ -60,7 +60,7 @@ pub fn read(spec: &InputSpec, survey: &Survey, taxonomy: &Taxonomy) -> Result<Ra
     Ok(input)
 }
 
-fn plan<'a>(spec: &InputSpec, survey: &'a Survey, taxonomy: &Taxonomy, notes: &mut Vec<String>) -> Result<Plan<'a>> {
+fn plan(spec: &InputSpec, survey: &Survey, taxonomy: &Taxonomy, notes: &mut Vec<String>) -> Result<Plan> {
     let path = spec.path.as_path();
     let column = |name: &String| {
         survey.find(name).ok_or_else(|| Error::MissingColumn {
@@ -103,7 +103,10 @@ fn plan<'a>(spec: &InputSpec, survey: &'a Survey, taxonomy: &Taxonomy, notes: &m
     let rules = Rules {
         width: survey.columns.len(),
         wave,
-        respondent: survey.respondent,
+        respondent: match &spec.respondent_col {
+            Some(name) => Some(column(name)?),
+            None => survey.respondent,
+        },
         weight: optional(&spec.weight_col)?,
         stratum: optional(&spec.strata_col)?,
         psu: optional(&spec.psu_col)?,
@@ -120,24 +123,24 @@ fn plan<'a>(spec: &InputSpec, survey: &'a Survey, taxonomy: &Taxonomy, notes: &m
 }
 
 /// The question `--dept-col` names, or the one whose labels best resolve in the taxonomy.
-fn department_question<'a>(
+fn department_question(
     spec: &InputSpec,
-    survey: &'a Survey,
+    survey: &Survey,
     taxonomy: &Taxonomy,
     notes: &mut Vec<String>,
-) -> Result<&'a Question> {
+) -> Result<Question> {
     let path = spec.path.as_path();
     if let Some(name) = &spec.dept_col {
-        return survey
-            .questions
-            .iter()
-            .find(|q| q.code.eq_ignore_ascii_case(name))
-            .or_else(|| survey.questions.iter().find(|q| q.answers_to(name, &survey.columns)))
-            .ok_or_else(|| Error::MissingColumn {
+        let by_code = survey.questions.iter().find(|q| q.code.eq_ignore_ascii_case(name));
+        return match by_code.or_else(|| survey.questions.iter().find(|q| q.answers_to(name, &survey.columns))) {
+            Some(q) if by_code.is_none() => Ok(one_column(survey, q, name).unwrap_or_else(|| q.clone())),
+            Some(q) => Ok(q.clone()),
+            None => Err(Error::MissingColumn {
                 path: path.to_path_buf(),
                 column: name.clone(),
                 available: survey.questions.iter().map(|q| q.code.clone()).collect(),
-            });
+            }),
+        };
     }
     let (question, score) = candidates(survey, taxonomy).into_iter().next().ok_or_else(|| Error::NoDepartmentColumn {
         path: path.to_path_buf(),
@@ -152,7 +155,36 @@ fn department_question<'a>(
         question.code,
         score * 100.0
     ));
-    Ok(question)
+    Ok(question.clone())
+}
+
+/// `--dept-col` naming one column of a question by its tag or second-row text: a matrix row
+/// (`Q4_1`, SurveyMonkey's `Han Solo`), whose cells hold answers rather than one tick, is read
+/// alone, its cell the answer; a checkbox column names its whole question (`None`).
+fn one_column(survey: &Survey, question: &Question, name: &str) -> Option<Question> {
+    let wanted = normalize(name);
+    if question.parts.len() < 2 || normalize(&question.text) == wanted {
+        return None;
+    }
+    let part = question
+        .parts
+        .iter()
+        .find(|p| survey.columns.get(p.column).is_some_and(|c| c.answers_to(name)))?;
+    let mut answers = BTreeSet::new();
+    for (_, record) in survey.records.iter().take(1000) {
+        let cell = record.get(part.column).unwrap_or("").trim();
+        if ticked(cell) {
+            answers.insert(normalize(cell));
+        }
+    }
+    (answers.len() > 1).then(|| Question {
+        code: name.to_string(),
+        text: survey.columns[part.column].text.clone(),
+        parts: vec![Part {
+            column: part.column,
+            option: None,
+        }],
+    })
 }
 
 /// Questions whose labels are mostly known departments, best first.
@@ -205,7 +237,7 @@ fn answer(
     seen: &mut BTreeSet<(i32, String)>,
 ) -> std::result::Result<RawAnswer, String> {
     let row = plan.rules.row(cells, seen)?;
-    let labels = labels_of(survey, plan.question, cells, spec.choice == Choice::Multi, taxonomy);
+    let labels = labels_of(survey, &plan.question, cells, spec.choice == Choice::Multi, taxonomy);
     if spec.choice == Choice::Single && labels.len() > 1 {
         return Err(format!(
             "several departments ({}) in a single-choice answer; pass --multi if the question allows several",
@@ -239,7 +271,8 @@ fn labels_of(survey: &Survey, question: &Question, cells: &[&str], multi: bool, 
     labels
 }
 
-fn ticked(cell: &str) -> bool {
+/// Whether an option column's cell ticks its option.
+pub(crate) fn ticked(cell: &str) -> bool {
     !cell.is_empty() && cell != "-99" && !is_no_answer(cell) && !UNTICKED.contains(&normalize(cell).as_str())
 }
 

@@ -233,6 +233,13 @@ fn find_column(path: &Path, headers: &[String], name: &str) -> Result<usize> {
         .iter()
         .position(|h| h == name)
         .or_else(|| headers.iter().position(|h| h.eq_ignore_ascii_case(name)))
+        // A non-breaking space or other punctuation in a header the user typed plainly.
+        .or_else(|| {
+            let wanted = taxonomy::normalize(name);
+            headers
+                .iter()
+                .position(|h| !wanted.is_empty() && taxonomy::normalize(h) == wanted)
+        })
         .ok_or_else(|| Error::MissingColumn {
             path: path.to_path_buf(),
             column: name.to_string(),

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::answers::{candidates, distinct_labels, looks_multi};
+use super::answers::{candidates, distinct_labels, looks_multi, ticked};
 use super::generic::WAVE_COLUMNS;
 use super::survey::{Column, Part, Question, Survey, split_rows};
 use super::{InputFormat, InputSpec, decode_checked, format_of, parse_survey, read_text, sniff};
@@ -12,6 +12,12 @@ use crate::taxonomy::Taxonomy;
 
 /// Labels listed per candidate question; the rest are counted.
 const MAX_LABELS: usize = 40;
+
+/// Answers listed per single-column question (most frequent first); the rest are counted.
+const MAX_ANSWERS: usize = 12;
+
+/// Distinct answers past which a column is taken for free text or ids and not tallied.
+const MAX_DISTINCT: usize = 1000;
 
 /// A file larger than the careful reader's limit is described from its first 64 MiB: plenty for
 /// its columns and labels (`shares` reads every row of it by the large-file path).
@@ -107,10 +113,73 @@ fn describe_decoded(
             1 => String::new(),
             n => format!(" [{n} columns]"),
         };
-        let _ = writeln!(out, "  {}{columns}: {}", q.code, shorten(&q.text));
+        let _ = match q.text == q.code {
+            true => writeln!(out, "  {}{columns}", q.code),
+            false => writeln!(out, "  {}{columns}: {}", q.code, shorten(&q.text)),
+        };
+        describe_answers(&mut out, &survey, q);
+    }
+    if !survey.write_ins.is_empty() {
+        let _ = writeln!(out, "write-in columns (free text, never counted as answers):");
+        for &i in &survey.write_ins {
+            let filled = survey
+                .records
+                .iter()
+                .filter(|(_, r)| r.get(i).is_some_and(|c| !c.trim().is_empty()))
+                .count();
+            let c = &survey.columns[i];
+            let _ = writeln!(out, "  {}: {} ({filled} filled)", shorten(&c.name), shorten(&c.text));
+        }
     }
     describe_candidates(&mut out, spec, &survey, taxonomy);
     Ok(out)
+}
+
+/// A question's options with how many respondents ticked each (one column per option), or its
+/// answers with how many rows hold each (one answer column), most frequent first.
+fn describe_answers(out: &mut String, survey: &Survey, q: &Question) {
+    let cell = |r: &csv::StringRecord, i: usize| r.get(i).unwrap_or("").trim().to_string();
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    let options = q.parts.iter().any(|p| p.option.is_some());
+    if options {
+        for part in &q.parts {
+            let label = part
+                .option
+                .clone()
+                .unwrap_or_else(|| survey.columns[part.column].name.clone());
+            let n = survey
+                .records
+                .iter()
+                .filter(|(_, r)| ticked(&cell(r, part.column)))
+                .count();
+            counts.push((label, n));
+        }
+    } else {
+        let mut tally = std::collections::BTreeMap::<String, usize>::new();
+        for (_, r) in &survey.records {
+            let value = q
+                .parts
+                .iter()
+                .map(|p| cell(r, p.column))
+                .collect::<Vec<_>>()
+                .join(" | ");
+            *tally.entry(value).or_default() += 1;
+            if tally.len() > MAX_DISTINCT {
+                let _ = writeln!(out, "    (over {MAX_DISTINCT} distinct answers: free text or ids)");
+                return;
+            }
+        }
+        counts = tally.into_iter().collect();
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    }
+    let shown = if options { counts.len() } else { MAX_ANSWERS };
+    for (label, n) in counts.iter().take(shown) {
+        let label = if label.is_empty() { "(blank)" } else { label.as_str() };
+        let _ = writeln!(out, "    {}: {n}", shorten(label));
+    }
+    if counts.len() > shown {
+        let _ = writeln!(out, "    ... and {} more", counts.len() - shown);
+    }
 }
 
 fn describe_candidates(out: &mut String, spec: &InputSpec, survey: &Survey, taxonomy: &Taxonomy) {

@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use super::survey::{Column, Completion, Part, Question, Survey, split_rows};
+use super::survey::{
+    Column, Completion, Part, Question, Records, Survey, is_other_option, set_apart_write_ins, split_rows,
+};
 use super::{InputFormat, sniff};
 use crate::error::Result;
 use crate::taxonomy::normalize;
@@ -56,7 +58,22 @@ pub fn parse(path: &Path, decoded: &sniff::Decoded, delimiter: u8) -> Result<Sur
             text: h.text.clone(),
         })
         .collect();
-    let questions = questions(&headings);
+    let (mut questions, mut write_ins) = questions(&headings);
+    // A full-text heading's `Who? [Other]` beside its `Who?` answer is the text of "Other".
+    write_ins.extend(set_apart_write_ins(&mut questions));
+    // A full-text `Who? [Other]` among Yes/No option columns holds what respondents wrote.
+    for q in &mut questions {
+        let written: Vec<usize> = q
+            .parts
+            .iter()
+            .filter(|p| p.option.as_deref().is_some_and(is_other_option) && !holds_ticks(&records, p.column))
+            .map(|p| p.column)
+            .collect();
+        q.parts.retain(|p| !written.contains(&p.column));
+        write_ins.extend(written);
+    }
+    questions.retain(|q| !q.parts.is_empty());
+    write_ins.sort_unstable();
     let mut survey = Survey::new(
         InputFormat::Limesurvey,
         decoded,
@@ -66,16 +83,25 @@ pub fn parse(path: &Path, decoded: &sniff::Decoded, delimiter: u8) -> Result<Sur
         questions,
         records,
     );
+    survey.write_ins = write_ins;
     survey.respondent = survey.find_any(&["id", "response id"]);
     survey.date = survey.find_any(&["startdate", "date started", "datestamp", "date last action"]);
     survey.completion = survey
         .find_any(&["submitdate", "date submitted"])
-        .map(|column| Completion {
-            column,
-            incomplete: str::is_empty,
-            what: "submitdate is empty",
-        });
+        .map(|column| Completion::when_empty(column, "submitdate is empty"));
     Ok(survey)
+}
+
+/// Cells a LimeSurvey option column holds: a tick (`Y`, `Yes`, `Ja`, `Sí`, `1`), its absence or
+/// `N/A`, never free text.
+fn holds_ticks(records: &Records, column: usize) -> bool {
+    const TICKS: &[&str] = &["y", "yes", "ja", "si", "sí", "1", "n", "no", "nein", "0", "n a"];
+    records
+        .iter()
+        .take(1000)
+        .filter_map(|(_, r)| r.get(column))
+        .map(normalize)
+        .all(|c| c.is_empty() || TICKS.contains(&c.as_str()))
 }
 
 fn heading(raw: &str) -> Heading {
@@ -107,9 +133,11 @@ fn heading(raw: &str) -> Heading {
     }
 }
 
-/// Subquestions of one code (`SM1[SQ001]`, `SM1_SQ001`, or one text with `[option]`s) form one question.
-fn questions(headings: &[Heading]) -> Vec<Question> {
+/// Subquestions of one code (`SM1[SQ001]`, `SM1_SQ001`, or one text with `[option]`s) form one
+/// question; `[comment]` and `[other]` columns are write-ins (returned apart).
+fn questions(headings: &[Heading]) -> (Vec<Question>, Vec<usize>) {
     let mut questions: Vec<Question> = Vec::new();
+    let mut write_ins = Vec::new();
     for (i, h) in headings.iter().enumerate() {
         if META.contains(&normalize(&h.code).as_str()) || h.code.is_empty() {
             continue;
@@ -127,12 +155,16 @@ fn questions(headings: &[Heading]) -> Vec<Question> {
             }
             _ => (h.code.clone(), None),
         };
-        if sub.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("comment")) {
+        // `[comment]` and `[other]` hold what the respondent wrote: free text, never a tick.
+        if sub
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("comment") || s.eq_ignore_ascii_case("other"))
+        {
+            write_ins.push(i);
             continue;
         }
         let option = match (&h.option, sub.as_deref()) {
             (Some(option), _) => Some(option.clone()),
-            (None, Some(s)) if s.eq_ignore_ascii_case("other") => Some("Other".to_string()),
             (None, sub) => sub.map(str::to_string),
         };
         let part = Part { column: i, option };
@@ -150,7 +182,7 @@ fn questions(headings: &[Heading]) -> Vec<Question> {
             }),
         }
     }
-    questions
+    (questions, write_ins)
 }
 
 #[cfg(test)]
@@ -178,14 +210,25 @@ mod tests {
     }
 
     #[test]
+    fn a_full_text_other_column_holding_text_is_a_write_in() {
+        let text = "Date submitted,Last page,Who? [Marketing],Who? [PR],Who? [Other]\n\
+                    2024-01-01,2,Yes,No,\n2024-01-01,2,No,No,Agentur\n";
+        let survey = parse(Path::new("x.csv"), &sniff::decode(text.as_bytes()), b',').unwrap();
+        assert_eq!(survey.write_ins, vec![4]);
+        let who = survey.questions.iter().find(|q| q.code == "Who?").unwrap();
+        assert_eq!(who.options().collect::<Vec<_>>(), vec!["Marketing", "PR"]);
+    }
+
+    #[test]
     fn expression_manager_codes_group() {
         let hs: Vec<Heading> = ["id", "SM1_SQ001", "SM1_SQ002", "SM1_other", "Q2"]
             .iter()
             .map(|h| heading(h))
             .collect();
-        let qs = questions(&hs);
+        let (qs, write_ins) = questions(&hs);
         assert_eq!(qs.len(), 2);
         assert_eq!(qs[0].code, "SM1");
-        assert_eq!(qs[0].options().collect::<Vec<_>>(), vec!["SQ001", "SQ002", "Other"]);
+        assert_eq!(qs[0].options().collect::<Vec<_>>(), vec!["SQ001", "SQ002"]);
+        assert_eq!(write_ins, vec![3]);
     }
 }

@@ -16,7 +16,9 @@ pub mod rules;
 pub mod sniff;
 pub mod stream;
 pub mod survey;
+pub mod surveygizmo;
 pub mod surveymonkey;
+pub mod typeform;
 
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -56,6 +58,10 @@ pub enum InputFormat {
     Surveymonkey,
     Limesurvey,
     GoogleForms,
+    Typeform,
+    /// SurveyGizmo, now Alchemer.
+    #[serde(alias = "alchemer")]
+    Surveygizmo,
 }
 
 impl InputFormat {
@@ -68,6 +74,8 @@ impl InputFormat {
             InputFormat::Surveymonkey => "surveymonkey",
             InputFormat::Limesurvey => "limesurvey",
             InputFormat::GoogleForms => "google-forms",
+            InputFormat::Typeform => "typeform",
+            InputFormat::Surveygizmo => "surveygizmo",
         }
     }
 }
@@ -125,6 +133,8 @@ pub fn parse_survey(spec: &InputSpec, decoded: &sniff::Decoded) -> Result<Option
         (InputFormat::Surveymonkey, d) => surveymonkey::parse(path, decoded, d)?,
         (InputFormat::Limesurvey, d) => limesurvey::parse(path, decoded, d)?,
         (InputFormat::GoogleForms, d) => google_forms::parse(path, decoded, d)?,
+        (InputFormat::Typeform, d) => typeform::parse(path, decoded, d)?,
+        (InputFormat::Surveygizmo, d) => surveygizmo::parse(path, decoded, d)?,
         _ => return Ok(None),
     }))
 }

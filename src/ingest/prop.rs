@@ -5,13 +5,15 @@ use proptest::prelude::*;
 use super::{Choice, InputFormat, InputSpec, inspect, read_bytes, sniff};
 use crate::taxonomy::Taxonomy;
 
-const FORMATS: [InputFormat; 6] = [
+const FORMATS: [InputFormat; 8] = [
     InputFormat::Auto,
     InputFormat::Generic,
     InputFormat::Qualtrics,
     InputFormat::Surveymonkey,
     InputFormat::Limesurvey,
     InputFormat::GoogleForms,
+    InputFormat::Typeform,
+    InputFormat::Surveygizmo,
 ];
 
 /// Reads `bytes` every way there is; panics only when an invariant breaks.

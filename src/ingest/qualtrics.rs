@@ -65,6 +65,9 @@ pub fn parse(path: &Path, decoded: &sniff::Decoded, delimiter: u8) -> Result<Sur
         questions,
         records,
     );
+    survey.write_ins = (0..survey.columns.len())
+        .filter(|&i| survey.columns[i].name.to_ascii_uppercase().ends_with("_TEXT"))
+        .collect();
     survey.respondent = survey.find_any(&["responseid", "response id"]);
     survey.date = survey.find_any(&["startdate", "start date", "recordeddate", "recorded date"]);
     survey.completion = survey.find_any(&["finished"]).map(|column| Completion {
@@ -138,7 +141,40 @@ fn questions(columns: &[Column]) -> Vec<Question> {
             }),
         }
     }
+    for q in questions
+        .iter_mut()
+        .filter(|q| q.parts.len() > 1 && q.parts.iter().all(|p| p.option.is_none()))
+    {
+        split_at_dash(q, columns);
+    }
     questions
+}
+
+/// Legacy and 2016 exports label a checkbox column `Question text-Option` (a dash without
+/// spaces): the question text is what its columns' labels share up to their last common dash.
+fn split_at_dash(question: &mut Question, columns: &[Column]) {
+    let texts: Vec<&str> = question.parts.iter().map(|p| columns[p.column].text.as_str()).collect();
+    let Some(first) = texts.first() else { return };
+    let mut common = texts.iter().skip(1).fold(first.len(), |len, t| {
+        first
+            .bytes()
+            .zip(t.bytes())
+            .take_while(|(a, b)| a == b)
+            .count()
+            .min(len)
+    });
+    while !first.is_char_boundary(common) {
+        common -= 1;
+    }
+    let shared = &first[..common];
+    let Some(dash) = shared.rfind('-') else { return };
+    if texts.iter().any(|t| t[dash + 1..].trim().is_empty()) {
+        return;
+    }
+    question.text = shared[..dash].trim().to_string();
+    for (part, text) in question.parts.iter_mut().zip(&texts) {
+        part.option = Some(clean_option(&text[dash + 1..]));
+    }
 }
 
 /// "Which department? - Selected Choice - Marketing" -> question text and option.
@@ -194,6 +230,27 @@ mod tests {
         assert_eq!(
             qs[1].options().collect::<Vec<_>>(),
             vec!["Marketing", "PR, Kommunikation"]
+        );
+    }
+
+    #[test]
+    fn legacy_labels_split_at_the_dash_their_columns_share() {
+        let columns = vec![
+            column("Q2_1", "Wer betreut Social Media? -Marketing"),
+            column("Q2_2", "Wer betreut Social Media? -PR-Abteilung"),
+            column("Q2_3", "Wer betreut Social Media? -Kunden-Service"),
+            column("Q4_1", "Size-Small"),
+            column("Q4_2", "Size-Small-Medium"),
+        ];
+        let qs = questions(&columns);
+        assert_eq!(qs[0].text, "Wer betreut Social Media?");
+        assert_eq!(
+            qs[0].options().collect::<Vec<_>>(),
+            vec!["Marketing", "PR-Abteilung", "Kunden-Service"]
+        );
+        assert_eq!(
+            (qs[1].text.as_str(), qs[1].options().collect::<Vec<_>>()),
+            ("Size", vec!["Small", "Small-Medium"])
         );
     }
 }

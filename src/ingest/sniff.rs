@@ -110,8 +110,15 @@ pub fn delimiter(text: &str) -> u8 {
 
 fn first_record_line(text: &str) -> &str {
     text.lines()
-        .find(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .find(|line| !is_comment(line) && !line.trim().is_empty())
         .unwrap_or("")
+}
+
+/// A `#` comment line before the header. A header whose first cell is `#` (Typeform's token
+/// column: `#,Question,...`) is not one.
+pub fn is_comment(line: &str) -> bool {
+    let trimmed = line.trim_start_matches('\u{feff}').trim();
+    trimmed.starts_with('#') && !matches!(trimmed.as_bytes().get(1), Some(b',' | b';' | b'\t'))
 }
 
 /// The first three records (fewer in a short file), for format detection.
@@ -142,10 +149,21 @@ pub fn detect(text: &str, delimiter: u8) -> InputFormat {
     if json_ids || legacy || (has(first, "ResponseId") && has(first, "Finished")) {
         return InputFormat::Qualtrics;
     }
-    if has(first, "Respondent ID") && has(first, "Collector ID") {
+    let monkey_id = has(first, "Respondent ID") || has(first, "RespondentID");
+    if (monkey_id && (has(first, "Collector ID") || has(first, "CollectorID")))
+        || super::surveymonkey::is_option_row(first, second)
+    {
         return InputFormat::Surveymonkey;
     }
-    let lime_codes = has(first, "submitdate") && (has(first, "lastpage") || has(first, "startlanguage"));
+    if super::typeform::header_row(&rows).is_some() {
+        return InputFormat::Typeform;
+    }
+    if has(first, "Time Started") && has(first, "Date Submitted") && has(first, "Status") {
+        return InputFormat::Surveygizmo;
+    }
+    // Headings may be "code. text" (`submitdate. Date submitted`): the code decides.
+    let code = |name: &str| first.iter().any(|c| lime_code(c).eq_ignore_ascii_case(name));
+    let lime_codes = code("submitdate") && (code("lastpage") || code("startlanguage"));
     let lime_text = has(first, "Date submitted") && has(first, "Last page");
     if lime_codes || lime_text {
         return InputFormat::Limesurvey;
@@ -160,14 +178,24 @@ pub fn detect(text: &str, delimiter: u8) -> InputFormat {
     InputFormat::Generic
 }
 
+/// The code of a LimeSurvey "code. text" heading (`submitdate. Date submitted` -> `submitdate`),
+/// or the whole heading.
+fn lime_code(heading: &str) -> &str {
+    match heading.split_once(". ") {
+        Some((code, _)) if !code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric() || "_[]".contains(c)) => {
+            code
+        }
+        _ => heading,
+    }
+}
+
 /// The text with the `#` comment lines before the header emptied (their line breaks stay, so
 /// line numbers do not move). Only leading lines: a data row whose first cell starts with `#`
 /// is data, not a comment.
 pub fn blank_leading_comments(text: &str) -> std::borrow::Cow<'_, str> {
     let mut end = 0;
     for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start_matches('\u{feff}').trim();
-        if !(trimmed.starts_with('#') || trimmed.is_empty()) {
+        if !(is_comment(line) || line.trim_start_matches('\u{feff}').trim().is_empty()) {
             break;
         }
         end += line.len();
@@ -242,6 +270,10 @@ mod tests {
     fn only_leading_comments_are_blanked() {
         assert_eq!(blank_leading_comments("# a\n#b\r\nh\n#1,x\n"), "\n\nh\n#1,x\n");
         assert_eq!(blank_leading_comments("h\n# not a comment\n"), "h\n# not a comment\n");
+        // Typeform's token column heads the header: `#` then the delimiter.
+        assert_eq!(blank_leading_comments("#,Who?\nabc,PR\n"), "#,Who?\nabc,PR\n");
+        assert_eq!(blank_leading_comments("# note\n#;Wer?\n"), "\n#;Wer?\n");
+        assert_eq!(delimiter("# a, b, c\n#;Wer?;Wann?\n"), b';');
     }
 
     #[test]

@@ -22,6 +22,16 @@ pub struct Column {
 }
 
 impl Column {
+    /// True when `name` is this column's tag or heading, its second-row text, or both joined.
+    pub fn answers_to(&self, name: &str) -> bool {
+        let wanted = normalize(name);
+        let same = |text: &str| !wanted.is_empty() && normalize(text) == wanted;
+        self.name.eq_ignore_ascii_case(name)
+            || same(&self.name)
+            || same(&self.text)
+            || same(&format!("{} {}", self.name, self.text))
+    }
+
     /// Columns named by a single header row, the name doubling as the question text.
     pub fn from_header(header_rows: &[Vec<String>]) -> Vec<Column> {
         let first = header_rows.first().map_or(&[][..], Vec::as_slice);
@@ -62,15 +72,18 @@ impl Question {
         self.parts.iter().filter_map(|p| p.option.as_deref())
     }
 
-    /// True when `name` is what a user would type for this question.
+    /// True when `name` is what a user would type for this question: its code, its text, or one of
+    /// its columns' tag, second-row text or both joined (`Q3 Who runs it?`, as `inspect` shows them).
     pub fn answers_to(&self, name: &str, columns: &[Column]) -> bool {
         let wanted = normalize(name);
+        let same = |text: &str| !wanted.is_empty() && normalize(text) == wanted;
         self.code.eq_ignore_ascii_case(name)
-            || (!wanted.is_empty() && normalize(&self.text) == wanted)
+            || same(&self.text)
             || self
                 .parts
                 .iter()
-                .any(|p| columns.get(p.column).is_some_and(|c| c.name.eq_ignore_ascii_case(name)))
+                .filter_map(|p| columns.get(p.column))
+                .any(|c| c.answers_to(name))
     }
 }
 
@@ -82,6 +95,17 @@ pub struct Completion {
     pub incomplete: fn(&str) -> bool,
     /// Why, for rejects.csv ("Finished = 0").
     pub what: &'static str,
+}
+
+impl Completion {
+    /// An export that leaves a date (`submitdate`, `Submit Date`) empty on an unfinished response.
+    pub fn when_empty(column: usize, what: &'static str) -> Completion {
+        Completion {
+            column,
+            incomplete: str::is_empty,
+            what,
+        }
+    }
 }
 
 /// A survey-tool export, parsed but not yet interpreted row by row.
@@ -101,6 +125,9 @@ pub struct Survey {
     pub date: Option<usize>,
     /// Separator of several choices joined in one cell.
     pub joiner: &'static str,
+    /// Write-in columns (an "Other (please specify)" text beside an answer column): free text,
+    /// listed by `inspect`, never read as an answer.
+    pub write_ins: Vec<usize>,
 }
 
 impl Survey {
@@ -129,16 +156,19 @@ impl Survey {
             completion: None,
             date: None,
             joiner: ",",
+            write_ins: Vec::new(),
         }
     }
 
-    /// Column index by tag or heading (exact, then any case, then by its text).
+    /// Column index by tag or heading (exact, then any case, then by its text, then as `answers_to`
+    /// reads names: punctuation and non-breaking spaces aside).
     pub fn find(&self, name: &str) -> Option<usize> {
         let cols = &self.columns;
         cols.iter()
             .position(|c| c.name == name)
             .or_else(|| cols.iter().position(|c| c.name.eq_ignore_ascii_case(name)))
             .or_else(|| cols.iter().position(|c| c.text.eq_ignore_ascii_case(name)))
+            .or_else(|| cols.iter().position(|c| c.answers_to(name)))
     }
 
     /// The first column named like any of `names` (normalized).
@@ -222,17 +252,64 @@ pub fn check_cells(path: &Path, line: u64, record: &StringRecord) -> Result<()> 
     }
 }
 
+/// Whether column `column` looks like one option of a checkbox question: every filled cell in the
+/// first thousand rows holds `option` itself (a ticked box), however many are empty.
+pub fn holds_only(records: &Records, column: usize, option: &str) -> bool {
+    let wanted = normalize(option);
+    !wanted.is_empty()
+        && records
+            .iter()
+            .take(1000)
+            .filter_map(|(_, r)| r.get(column))
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .all(|c| normalize(c) == wanted)
+}
+
+/// An "Other" option (`Other`, `Other (please specify)`, `Sonstige`), whose checkbox column holds
+/// what the respondent wrote rather than the option's text.
+pub fn is_other_option(option: &str) -> bool {
+    let n = normalize(option);
+    ["other", "sonstige", "sonstiges", "andere", "otro", "otra"]
+        .iter()
+        .any(|o| n == *o || n.starts_with(&format!("{o} ")))
+}
+
+/// In a question with an answer column (a cell holding the chosen option), any option column
+/// beside it is a write-in ("Other (please specify)" text): taken out of the question and returned.
+pub fn set_apart_write_ins(questions: &mut [Question]) -> Vec<usize> {
+    let mut write_ins = Vec::new();
+    for q in questions.iter_mut() {
+        if q.parts.iter().any(|p| p.option.is_none()) {
+            write_ins.extend(q.parts.iter().filter(|p| p.option.is_some()).map(|p| p.column));
+            q.parts.retain(|p| p.option.is_none());
+        }
+    }
+    write_ins
+}
+
 /// Header cell `i` of header row `row`, empty when the row is short.
 pub fn header(headers: &[Vec<String>], row: usize, i: usize) -> String {
     headers.get(row).and_then(|r| r.get(i)).cloned().unwrap_or_default()
 }
 
-/// The year of a date cell such as `2023-05-01 10:00:00`, `5/1/2023 9:14:02` or `01.05.2023`.
+/// The year of a date cell such as `2023-05-01 10:00:00`, `5/1/2023 9:14:02` or `01.05.2023`, or
+/// a two-digit year as SurveyMonkey and spreadsheets write it (`7/10/14 18:37`: 2014).
 pub fn year_of(text: &str) -> Option<i32> {
-    text.split(|c: char| !c.is_ascii_digit())
+    let four = text
+        .split(|c: char| !c.is_ascii_digit())
         .filter(|run| run.len() == 4)
         .filter_map(|run| run.parse::<i32>().ok())
-        .find(|year| (1900..=2100).contains(year))
+        .find(|year| (1900..=2100).contains(year));
+    four.or_else(|| {
+        let date = text.trim().split(' ').next()?;
+        let parts: Vec<&str> = date.split(['/', '.']).collect();
+        let digits = |p: &&str| !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit());
+        match parts.as_slice() {
+            [_, _, yy] if parts.iter().all(digits) && yy.len() == 2 => yy.parse::<i32>().ok().map(|y| 2000 + y),
+            _ => None,
+        }
+    })
 }
 
 /// An option label as the questionnaire wrote it. "Other (please specify)" stays whole: a study may
@@ -250,7 +327,11 @@ mod tests {
         assert_eq!(year_of("2023-05-01 10:00:00"), Some(2023));
         assert_eq!(year_of("5/1/2021 9:14:02"), Some(2021));
         assert_eq!(year_of("01.05.2019 10:00"), Some(2019));
+        assert_eq!(year_of("7/10/14 18:37"), Some(2014));
+        assert_eq!(year_of("3/11/20"), Some(2020));
         assert_eq!(year_of("12345"), None);
+        assert_eq!(year_of("1/2"), None);
+        assert_eq!(year_of("10:00"), None);
         assert_eq!(year_of(""), None);
     }
 

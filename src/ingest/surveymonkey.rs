@@ -1,31 +1,46 @@
 //! SurveyMonkey expanded CSV: question texts (blank on continuation columns) over `Response`,
-//! `Open-Ended Response` or one option text per checkbox column.
+//! `Open-Ended Response` or one option text per checkbox column. Older exports name the metadata
+//! without spaces (`RespondentID, CollectorID, StartDate`) or start at `StartDate`; an "Other
+//! (please specify)" column beside a `Response` column is a write-in (free text).
 
 use std::path::Path;
 
-use super::survey::{Column, Part, Question, Survey, clean_option, header, split_rows};
+use super::survey::{
+    Column, Part, Question, Records, Survey, clean_option, header, holds_only, is_other_option, split_rows,
+};
 use super::{InputFormat, sniff};
 use crate::error::Result;
 use crate::taxonomy::normalize;
 
+/// Metadata columns (normalized), with and without the spaces older exports leave out.
 const META: &[&str] = &[
     "respondent id",
+    "respondentid",
     "collector id",
+    "collectorid",
     "start date",
+    "startdate",
     "end date",
+    "enddate",
     "ip address",
+    "ipaddress",
     "email address",
+    "emailaddress",
     "first name",
+    "firstname",
     "last name",
+    "lastname",
     "custom data 1",
     "custom data",
+    "customdata",
 ];
 
 /// Second-row cells that say "the answer is in the cell", not "this column is an option".
 const RESPONSE: &[&str] = &["response", "open ended response", "antwort", "offene antwort"];
 
 pub fn parse(path: &Path, decoded: &sniff::Decoded, delimiter: u8) -> Result<Survey> {
-    let header_rows = if has_subheader(&sniff::head_rows(&decoded.text, delimiter)) {
+    let head = sniff::head_rows(&decoded.text, delimiter);
+    let header_rows = if head.len() > 1 && has_subheader(&head[0], &head[1]) {
         2
     } else {
         1
@@ -44,7 +59,7 @@ pub fn parse(path: &Path, decoded: &sniff::Decoded, delimiter: u8) -> Result<Sur
             text: sub,
         });
     }
-    let questions = questions(&columns);
+    let (questions, write_ins) = questions(&columns, &records);
     let mut survey = Survey::new(
         InputFormat::Surveymonkey,
         decoded,
@@ -54,46 +69,88 @@ pub fn parse(path: &Path, decoded: &sniff::Decoded, delimiter: u8) -> Result<Sur
         questions,
         records,
     );
-    survey.respondent = survey.find_any(&["respondent id"]);
-    survey.date = survey.find_any(&["start date"]);
+    survey.write_ins = write_ins;
+    survey.respondent = survey.find_any(&["respondent id", "respondentid"]);
+    survey.date = survey.find_any(&["start date", "startdate"]);
     Ok(survey)
 }
 
 /// Whether the second row is SurveyMonkey's row of option texts, told by what it holds: it leaves
-/// `Respondent ID` and `Collector ID` blank, which every response fills. (A file whose second row
-/// was deleted has a respondent there, who must not be taken for a header.)
-fn has_subheader(head: &[Vec<String>]) -> bool {
-    let (Some(top), Some(second)) = (head.first(), head.get(1)) else {
-        return false;
-    };
-    let blank_under = |name: &str| {
-        top.iter()
-            .position(|c| normalize(c) == name)
-            .is_none_or(|i| second.get(i).is_none_or(|c| c.trim().is_empty()))
-    };
-    blank_under("respondent id") && blank_under("collector id") && second.iter().any(|c| !c.trim().is_empty())
+/// the metadata columns (`Respondent ID`, `Collector ID`, `StartDate` ...) blank, which every
+/// response fills. (A file whose second row was deleted has a respondent there, who must not be
+/// taken for a header.)
+fn has_subheader(top: &[String], second: &[String]) -> bool {
+    let blank_under_meta = top
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| META.contains(&normalize(c).as_str()))
+        .all(|(i, _)| second.get(i).is_none_or(|c| c.trim().is_empty()));
+    blank_under_meta && second.iter().any(|c| !c.trim().is_empty())
 }
 
-/// Consecutive columns under one question text form one question.
-fn questions(columns: &[Column]) -> Vec<Question> {
-    let mut questions: Vec<Question> = Vec::new();
+/// A SurveyMonkey export known by its second row: metadata named in the first row (`RespondentID`
+/// or `StartDate`) and blank beneath, and cells only an option row has: `Response` /
+/// `Open-Ended Response`, or an option under a blank (continued) question cell. A plain CSV whose
+/// first respondent lacks an id has neither.
+pub(crate) fn is_option_row(top: &[String], second: &[String]) -> bool {
+    let meta = top.iter().any(|c| {
+        matches!(
+            normalize(c).as_str(),
+            "respondentid" | "respondent id" | "startdate" | "start date"
+        )
+    });
+    let response = second.iter().any(|c| RESPONSE.contains(&normalize(c).as_str()));
+    let continued = (1..top.len().min(second.len()))
+        .any(|i| top[i].trim().is_empty() && !top[i - 1].trim().is_empty() && !second[i].trim().is_empty());
+    meta && (response || continued) && has_subheader(top, second)
+}
+
+/// Consecutive columns under one question text form one question. In a question with an answer
+/// column (`Response`), the other columns ("Other (please specify)", a comment box) are
+/// write-ins; in a checkbox question every column is an option, its cell holding the option's
+/// text when ticked, except an "Other" column holding what respondents wrote: a write-in too.
+fn questions(columns: &[Column], records: &Records) -> (Vec<Question>, Vec<usize>) {
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
     for (i, column) in columns.iter().enumerate() {
         if column.name.is_empty() || META.contains(&normalize(&column.name).as_str()) {
             continue;
         }
-        let option = (!RESPONSE.contains(&normalize(&column.text).as_str()) && !column.text.is_empty())
-            .then(|| clean_option(&column.text));
-        let part = Part { column: i, option };
-        match questions.last_mut() {
-            Some(q) if q.code == column.name && q.parts.last().is_some_and(|p| p.column + 1 == i) => q.parts.push(part),
-            _ => questions.push(Question {
-                code: column.name.clone(),
-                text: column.name.clone(),
-                parts: vec![part],
-            }),
+        match groups.last_mut() {
+            Some((code, cols)) if *code == column.name && cols.last().is_some_and(|c| c + 1 == i) => cols.push(i),
+            _ => groups.push((column.name.clone(), vec![i])),
         }
     }
-    questions
+    let is_answer = |i: usize| {
+        let text = &columns[i].text;
+        text.is_empty() || RESPONSE.contains(&normalize(text).as_str())
+    };
+    let (mut questions, mut write_ins) = (Vec::new(), Vec::new());
+    for (code, cols) in groups {
+        let answered = cols.iter().any(|&i| is_answer(i));
+        let mut parts = Vec::new();
+        for i in cols {
+            match (answered, is_answer(i)) {
+                (true, true) => parts.push(Part {
+                    column: i,
+                    option: None,
+                }),
+                (true, false) => write_ins.push(i),
+                (false, _) if is_other_option(&columns[i].text) && !holds_only(records, i, &columns[i].text) => {
+                    write_ins.push(i)
+                }
+                (false, _) => parts.push(Part {
+                    column: i,
+                    option: Some(clean_option(&columns[i].text)),
+                }),
+            }
+        }
+        questions.push(Question {
+            text: code.clone(),
+            code,
+            parts,
+        });
+    }
+    (questions, write_ins)
 }
 
 #[cfg(test)]
@@ -103,11 +160,27 @@ mod tests {
     #[test]
     fn the_option_row_is_told_from_a_respondent_by_its_cells() {
         let rows = |text: &str| sniff::head_rows(text, b',');
-        assert!(has_subheader(&rows(
-            "Respondent ID,Collector ID,Who?\n,,Response\n1,2,PR\n"
-        )));
-        assert!(!has_subheader(&rows("Respondent ID,Collector ID,Who?\n1,2,PR\n")));
-        assert!(!has_subheader(&rows("Respondent ID,Collector ID,Who?\n")));
+        let sub = |text: &str| {
+            let r = rows(text);
+            r.len() > 1 && has_subheader(&r[0], &r[1])
+        };
+        assert!(sub("Respondent ID,Collector ID,Who?\n,,Response\n1,2,PR\n"));
+        assert!(!sub("Respondent ID,Collector ID,Who?\n1,2,PR\n"));
+        assert!(!sub("Respondent ID,Collector ID,Who?\n"));
+        let older = rows("RespondentID,Who?,\n,Marketing,PR\n7,Marketing,\n");
+        assert!(is_option_row(&older[0], &older[1]));
+        assert!(!is_option_row(&older[0], &older[2]));
+        let dated = rows("StartDate,EndDate,Who?\n,,Response\n,,PR\n");
+        assert!(is_option_row(&dated[0], &dated[1]));
+        assert!(
+            !is_option_row(&dated[0], &dated[2]),
+            "a respondent without dates is no option row"
+        );
+        let plain = rows("RespondentID,wave,department\n,2024,Marketing\n");
+        assert!(
+            !is_option_row(&plain[0], &plain[1]),
+            "a respondent without an id is no option row"
+        );
     }
 
     #[test]
@@ -118,6 +191,7 @@ mod tests {
             ("Who runs it?", "PR"),
             ("Who runs it?", "Other (please specify)"),
             ("Size", "Response"),
+            ("Size", "Other (please specify)"),
         ]
         .iter()
         .map(|(n, t)| Column {
@@ -125,13 +199,21 @@ mod tests {
             text: (*t).into(),
         })
         .collect();
-        let qs = questions(&columns);
+        let ticked = csv::StringRecord::from(vec!["1", "Marketing", "", "Other (please specify)", "10", ""]);
+        let (qs, write_ins) = questions(&columns, &vec![(3, ticked)]);
         assert_eq!(qs.len(), 2);
+        assert_eq!(write_ins, vec![5]);
+        assert_eq!(qs[1].parts.len(), 1);
         assert_eq!(
             qs[0].options().collect::<Vec<_>>(),
             vec!["Marketing", "PR", "Other (please specify)"]
         );
         assert!(qs[0].is_broken_out());
         assert_eq!(qs[1].parts[0].option, None);
+        // Where the "Other" column holds what respondents wrote, it is a write-in, never a tick.
+        let written = csv::StringRecord::from(vec!["2", "", "PR", "Social team", "10", ""]);
+        let (qs, write_ins) = questions(&columns, &vec![(3, written)]);
+        assert_eq!(write_ins, vec![3, 5]);
+        assert_eq!(qs[0].options().collect::<Vec<_>>(), vec!["Marketing", "PR"]);
     }
 }

@@ -266,6 +266,7 @@ pub const BUILTIN: &[(&str, &str, &str, &[&str])] = &[
             "andere",
             "anderes",
             "other department",
+            "other write in",
             "others",
             "something else",
             "etwas anderes",

@@ -108,6 +108,7 @@ const SPELLINGS: &[(&str, &str)] = &[
     ("Social-Media-Abteilung", "dedicated_team"),
     ("Other (please specify)", "other"),
     ("Other", "other"),
+    ("Other - Write In", "other"),
     ("Sonstige (bitte angeben)", "other"),
     ("Sonstiges", "other"),
     ("Agentur", "other"),

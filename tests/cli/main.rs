@@ -7,6 +7,7 @@
 
 mod charts;
 mod design;
+mod exports;
 mod fast;
 mod formats;
 mod groups;
@@ -57,6 +58,42 @@ pub fn stderr(out: &Output) -> String {
 
 pub fn json(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not json ({e}): {}", stdout(out)))
+}
+
+/// `shares FILE --format json EXTRA...`: asserts success and the row account identity
+/// (rows_read = rows_accepted + rows_rejected); the results and stderr.
+pub fn shares_json_of(file: &str, extra: &[&str]) -> (Value, String) {
+    let mut args = vec!["shares", file, "--format", "json"];
+    args.extend_from_slice(extra);
+    let out = deptshare(&args);
+    assert!(out.status.success(), "{file}: {}", stderr(&out));
+    let results = json(&out);
+    let ingest = &results["ingest"];
+    assert_eq!(
+        ingest["rows_read"].as_u64().unwrap(),
+        ingest["rows_accepted"].as_u64().unwrap() + ingest["rows_rejected"].as_u64().unwrap(),
+        "{file}: {ingest}"
+    );
+    (results, stderr(&out))
+}
+
+/// `run` on a study of one input (`input`: the TOML lines of its `[[inputs]]` table, `path`
+/// included) in a temporary folder: asserts success and gives rejects.csv.
+pub fn run_rejects(input: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("study.toml");
+    let toml = format!("title = \"t\"\n[[inputs]]\nstudy = \"s\"\ntitle = \"s\"\n{input}\n");
+    std::fs::write(&config, toml).unwrap();
+    let out_dir = dir.path().join("out");
+    let out = deptshare(&[
+        "run",
+        "--config",
+        config.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    std::fs::read_to_string(out_dir.join("rejects.csv")).unwrap()
 }
 
 pub fn estimate<'a>(results: &'a Value, wave: i64, category: &str) -> &'a Value {
