@@ -26,6 +26,8 @@ pub struct Analysis {
     pub weighting: Vec<stats::calibrate::WaveReport>,
     /// Pairs of `--by` segments per wave and category.
     pub segment_tests: Vec<stats::segments::SegmentTest>,
+    /// Who ranks first, per study, wave and segment.
+    pub ranks: Vec<stats::ranks::Rank>,
 }
 
 /// Runs read -> normalize -> estimate -> compare. A study read as single choice in one file and
@@ -96,6 +98,7 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
         warnings,
         weighting: estimation.weighting,
         segment_tests: estimation.segment_tests,
+        ranks: estimation.ranks,
     })
 }
 
@@ -126,6 +129,7 @@ fn estimate_each(
         all.wave_tests.extend(estimation.wave_tests);
         all.weighting.extend(estimation.weighting);
         all.segment_tests.extend(estimation.segment_tests);
+        all.ranks.extend(estimation.ranks);
     }
     Ok(all)
 }

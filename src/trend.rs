@@ -183,10 +183,11 @@ fn across_waves(study: &str, kind: Kind, category: &str, points: &[WavePoint]) -
         p_adjusted: t.p_value,
     };
     let mut out = Vec::new();
-    if points.len() >= 2 {
+    // The count-based tests assume independent unweighted respondents: under weights or a design
+    // they are not valid, and the Rao-Scott test (from the design) takes their place.
+    if points.len() >= 2 && !design {
         out.extend(chi_square_homogeneity(&successes, &totals).map(|t| record("chi-square homogeneity", t)));
     }
-    // The Cochran-Armitage test assumes independent unweighted respondents; with weights only Rao-Scott applies.
     if points.len() >= 3 && !design {
         out.extend(cochran_armitage(&successes, &totals, &scores).map(|t| record("cochran-armitage trend", t)));
     }

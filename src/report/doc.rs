@@ -135,6 +135,7 @@ pub fn headline(input: &ReportInput, id: &str) -> String {
             interval_clause(l)
         ));
     }
+    text.push_str(&ranking_sentence(input, id, first.wave));
     for g in rows.iter().filter(|e| e.kind == Kind::Group) {
         text.push_str(&format!(
             "{} together account for {} (\"{}\"). ",
@@ -151,6 +152,32 @@ pub fn headline(input: &ReportInput, id: &str) -> String {
         ));
     }
     text.trim_end().to_string()
+}
+
+/// How sure the ranking is: "Marketing is the largest with probability 0.93; PR 0.07." (the
+/// departments with a chance of at least 0.005, from the design covariance of the shares).
+fn ranking_sentence(input: &ReportInput, id: &str, wave: i32) -> String {
+    let mut ranks: Vec<&crate::stats::ranks::Rank> = input
+        .analysis
+        .ranks
+        .iter()
+        .filter(|r| r.study == id && r.wave == wave && r.segment.is_none() && r.p_first >= 0.005)
+        .collect();
+    ranks.sort_by(|a, b| b.p_first.total_cmp(&a.p_first).then(a.category.cmp(&b.category)));
+    let Some((top, rest)) = ranks.split_first() else {
+        return String::new();
+    };
+    // Two decimals, but never a certainty the draws cannot show.
+    let chance = |p: f64| match p {
+        p if p >= 0.995 => "above 0.99".to_string(),
+        p => format!("{p:.2}"),
+    };
+    let mut text = format!("{} is the largest with probability {}", input.name(&top.category), chance(top.p_first));
+    for r in rest {
+        text.push_str(&format!("; {} {}", input.name(&r.category), chance(r.p_first)));
+    }
+    text.push_str(". ");
+    text
 }
 
 fn interval_clause(e: &Estimate) -> String {
@@ -408,8 +435,8 @@ fn method(input: &ReportInput) -> Vec<Block> {
          {weighting} Intervals: {} at {} (estimates without a published n have none). For single choice a \
          group's share is the sum of its members; for multiple choice it is the share naming at least one member. \
          Consecutive waves are compared with Newcombe's hybrid score interval and a two-proportion z-test (design-based \
-         difference and Rao-Scott test under a design); all waves with a chi-square test of homogeneity (and \
-         Cochran-Armitage for three or more unweighted waves); p-values are Holm-adjusted within each study and \
+         difference under a design); all waves with a chi-square test of homogeneity (and Cochran-Armitage for \
+         three or more waves) when unweighted, the Rao-Scott test under weights or a design; p-values are Holm-adjusted within each study and \
          wave pair.",
         s.incomplete,
         s.rows_rejected,

@@ -27,6 +27,9 @@ struct Results<'a> {
     /// Pairs of segments per wave and category (only with `--by`).
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     segment_tests: &'a [crate::stats::segments::SegmentTest],
+    /// Who ranks first, per study, wave and segment.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    ranks: &'a [crate::stats::ranks::Rank],
     warnings: &'a [String],
 }
 
@@ -42,6 +45,7 @@ pub fn results(analysis: &Analysis, title: Option<&str>, with_trend: bool) -> Re
         tests: with_trend.then_some(analysis.trend.tests.as_slice()),
         weighting: &analysis.weighting,
         segment_tests: &analysis.segment_tests,
+        ranks: &analysis.ranks,
         warnings: &analysis.warnings,
     };
     let mut text = serde_json::to_string_pretty(&results).map_err(|e| Error::Invalid(format!("writing json: {e}")))?;

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::calibrate::{WaveReport, Weighting, fit};
 use super::covariance::{Request as CovarianceRequest, wave_totals};
 use super::domains::{categories as domain_categories, full_design};
+use super::ranks::{Rank, ranks};
 use super::segments::{SegmentSettings, SegmentTest, higher_than, letter, pairwise};
 use super::design::{DesignSpec, LonelyPsu, Moments, Stratum, design_effect, ratio_variance};
 use super::domains::{CategorySums, Domain, DomainSums, Request, StudySums, calibrated_sums, stratum_label, study_sums};
@@ -166,6 +167,8 @@ pub struct Estimation {
     pub weighting: Vec<WaveReport>,
     /// Every pair of segments of a wave, per category (with `--by`).
     pub segment_tests: Vec<SegmentTest>,
+    /// Who ranks first, per study, wave and segment.
+    pub ranks: Vec<Rank>,
 }
 
 /// Estimates every category named in a study for each wave (and `--by` segment), then each group.
@@ -220,10 +223,13 @@ pub fn estimate(
             settings,
         };
         let mut rows = context.rows(&sums)?;
-        if let Some(tally) = tally.filter(|t| request.segments && t.has_segments()) {
-            let tests = segment_tests(study, tally, &request, fits.as_ref(), settings)?;
-            mark_letters(&mut rows, &tests, tally, settings.segments.sig_level);
+        if let Some(tally) = tally {
+            let (tests, ranks) = domain_statistics(study, tally, &request, fits.as_ref(), settings)?;
+            if request.segments && tally.has_segments() {
+                mark_letters(&mut rows, &tests, tally, settings.segments.sig_level);
+            }
             out.segment_tests.extend(tests);
+            out.ranks.extend(ranks);
         }
         out.estimates.extend(rows);
         if context.design_based {
@@ -241,23 +247,30 @@ fn letters(tally: &Tally) -> Vec<(String, String)> {
     names.into_iter().enumerate().map(|(i, n)| (n, letter(i))).collect()
 }
 
-/// Every pair of segments of every wave, per category, under the study's design (and calibration).
-fn segment_tests(
+/// Under the study's design (and calibration), per wave: every pair of segments per category
+/// (with `--by`), and who ranks first overall and in each segment.
+fn domain_statistics(
     study: &str,
     tally: &Tally,
     request: &Request,
     fits: Option<&BTreeMap<i32, super::calibrate::Fit>>,
     settings: &EstimateSettings,
-) -> Result<Vec<SegmentTest>> {
+) -> Result<(Vec<SegmentTest>, Vec<Rank>)> {
     let design = full_design(tally)?;
     let categories = domain_categories(tally, request);
     let in_base: Vec<bool> = (0..tally.sets.len() as u32)
         .map(|set| request.base_all || !tally.sets.name(set).is_empty())
         .collect();
     let named: Vec<(Kind, String)> = categories.iter().map(|(c, _)| c.clone()).collect();
-    let order = letters(tally);
+    let order = if request.segments { letters(tally) } else { Vec::new() };
+    let departments: Vec<usize> = named
+        .iter()
+        .enumerate()
+        .filter(|(_, (kind, id))| *kind == Kind::Department && id != "not_reported")
+        .map(|(i, _)| i)
+        .collect();
     let waves: BTreeSet<i32> = tally.cells().map(|(k, _)| k.wave).collect();
-    let mut out = Vec::new();
+    let (mut out, mut ranked) = (Vec::new(), Vec::new());
     for wave in waves {
         // The wave's segments in display order (their codes in this tally).
         let present: BTreeSet<u32> = tally
@@ -270,7 +283,9 @@ fn segment_tests(
         codes.retain(|(name, _)| order.iter().any(|(n, _)| n == name));
         let mut domains = vec![None];
         domains.extend(codes.iter().map(|(_, c)| Some(*c)));
-        let totals = wave_totals(
+        // A wave whose variance is not defined (one respondent, or a lonely PSU the estimates
+        // already refuse under a design) has no tests or ranks: nothing to compare or rank.
+        let Ok(totals) = wave_totals(
             tally,
             &CovarianceRequest {
                 wave,
@@ -281,11 +296,29 @@ fn segment_tests(
                 design: &design,
                 lonely: settings.lonely_psu,
             },
-        )?;
+        ) else {
+            continue;
+        };
         let names: Vec<String> = codes.into_iter().map(|(n, _)| n).collect();
-        out.extend(pairwise(study, wave, &totals, &names, &named, &settings.segments));
+        if !names.is_empty() {
+            out.extend(pairwise(study, wave, &totals, &names, &named, &settings.segments));
+        }
+        for d in 0..domains.len() {
+            let segment = d.checked_sub(1).map(|i| names[i].clone());
+            for (c, p_first, rank_low, rank_high) in ranks(&totals, d, &departments) {
+                ranked.push(Rank {
+                    study: study.to_string(),
+                    wave,
+                    segment: segment.clone(),
+                    category: named[c].1.clone(),
+                    p_first,
+                    rank_low,
+                    rank_high,
+                });
+            }
+        }
     }
-    Ok(out)
+    Ok((out, ranked))
 }
 
 /// Each segment row gets its letter and the letters of the segments it is significantly above.

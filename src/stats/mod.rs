@@ -7,6 +7,7 @@ pub mod domains;
 pub mod estimate;
 pub mod group;
 pub mod proportion;
+pub mod ranks;
 pub mod rao_scott;
 pub mod segments;
 pub mod survey_ci;

@@ -166,8 +166,9 @@ fn rao_scott_across_three_waves_agrees_with_r() {
         .iter()
         .filter_map(|t| t["name"].as_str())
         .collect();
+    // Under a design the count-based tests are not valid: Rao-Scott alone (issue 15).
     assert!(
-        names.contains(&"chi-square homogeneity") && !names.contains(&"cochran-armitage trend"),
+        names.iter().all(|n| *n == "rao-scott homogeneity") && !names.is_empty(),
         "{names:?}"
     );
 }

@@ -1,0 +1,139 @@
+//! Who ranks first: for one domain, the probability that each department has the largest share
+//! and an interval for its rank, from the normal approximation of the shares with their design
+//! covariance (`covariance`). A seeded Monte Carlo, so every run gives the same numbers.
+
+use serde::Serialize;
+
+use super::covariance::Totals;
+
+/// Draws per domain: the Monte Carlo error of a probability is at most 0.5/√DRAWS ≈ 0.0035.
+pub const DRAWS: usize = 20_000;
+
+/// The generator's seed (any fixed number: results must not change between runs).
+const SEED: u64 = 0x5EED_2026_0001;
+
+/// One department's place in one domain (`ranks` in JSON).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rank {
+    pub study: String,
+    pub wave: i32,
+    pub segment: Option<String>,
+    pub category: String,
+    /// The probability that this department has the largest share.
+    pub p_first: f64,
+    /// The central 95 % of its rank over the draws (1 = largest).
+    pub rank_low: u32,
+    pub rank_high: u32,
+}
+
+/// The ranks of the departments `categories` (positions in `totals`) in domain `d`.
+pub fn ranks(totals: &Totals, d: usize, categories: &[usize]) -> Vec<(usize, f64, u32, u32)> {
+    let k = categories.len();
+    if k == 0 || totals.w[d] <= 0.0 {
+        return Vec::new();
+    }
+    let shares: Vec<(f64, [(usize, f64); 2])> = categories.iter().map(|c| totals.share(d, *c)).collect();
+    let cov: Vec<Vec<f64>> = shares
+        .iter()
+        .map(|(_, a)| shares.iter().map(|(_, b)| totals.cov(a, b)).collect())
+        .collect();
+    let l = cholesky(&cov);
+    let mut rng = SplitMix64(SEED);
+    let mut first = vec![0usize; k];
+    let mut places: Vec<Vec<u32>> = vec![Vec::with_capacity(DRAWS); k];
+    let mut z = vec![0.0; k];
+    let mut draw = vec![0.0; k];
+    let mut order: Vec<usize> = (0..k).collect();
+    for _ in 0..DRAWS {
+        for v in z.iter_mut() {
+            *v = rng.normal();
+        }
+        for i in 0..k {
+            draw[i] = shares[i].0 + (0..=i).map(|j| l[i][j] * z[j]).sum::<f64>();
+        }
+        // Ties (equal shares, no variance) go to the earlier category, as the table lists them.
+        order.sort_by(|a, b| draw[*b].total_cmp(&draw[*a]).then(a.cmp(b)));
+        first[order[0]] += 1;
+        for (place, &i) in order.iter().enumerate() {
+            places[i].push(place as u32 + 1);
+        }
+    }
+    (0..k)
+        .map(|i| {
+            let mut p = std::mem::take(&mut places[i]);
+            p.sort_unstable();
+            let at = |q: f64| p[((q * (DRAWS - 1) as f64).round() as usize).min(DRAWS - 1)];
+            (categories[i], first[i] as f64 / DRAWS as f64, at(0.025), at(0.975))
+        })
+        .collect()
+}
+
+/// The lower triangle L with L L' = A for a symmetric positive semi-definite A (single-choice
+/// shares sum to 1, so their covariance is singular): a pivot at rounding level gives a zero column.
+fn cholesky(a: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    let k = a.len();
+    let scale = (0..k).map(|i| a[i][i].abs()).fold(0.0, f64::max);
+    let mut l = vec![vec![0.0; k]; k];
+    for j in 0..k {
+        let d = a[j][j] - (0..j).map(|m| l[j][m] * l[j][m]).sum::<f64>();
+        if d <= 1e-12 * scale || d <= 0.0 {
+            continue;
+        }
+        let root = d.sqrt();
+        l[j][j] = root;
+        for i in j + 1..k {
+            l[i][j] = (a[i][j] - (0..j).map(|m| l[i][m] * l[j][m]).sum::<f64>()) / root;
+        }
+    }
+    l
+}
+
+/// SplitMix64 with Box-Muller normals: small, fixed, and the same on every platform.
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in (0, 1).
+    fn uniform(&mut self) -> f64 {
+        ((self.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    }
+
+    fn normal(&mut self) -> f64 {
+        let (u, v) = (self.uniform(), self.uniform());
+        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cholesky_of_a_singular_covariance() {
+        // Two shares summing to 1: var p1 = var p2 = -cov.
+        let a = vec![vec![0.04, -0.04], vec![-0.04, 0.04]];
+        let l = cholesky(&a);
+        for i in 0..2 {
+            for j in 0..2 {
+                let v: f64 = (0..2).map(|m| l[i][m] * l[j][m]).sum();
+                assert!((v - a[i][j]).abs() < 1e-15);
+            }
+        }
+    }
+
+    #[test]
+    fn normals_have_mean_zero_and_variance_one() {
+        let mut rng = SplitMix64(1);
+        let x: Vec<f64> = (0..100_000).map(|_| rng.normal()).collect();
+        let mean = x.iter().sum::<f64>() / x.len() as f64;
+        let var = x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / x.len() as f64;
+        assert!(mean.abs() < 0.01 && (var - 1.0).abs() < 0.01, "{mean} {var}");
+    }
+}
