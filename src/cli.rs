@@ -56,6 +56,9 @@ pub struct InspectArgs {
     pub file: PathBuf,
     #[arg(long, value_enum, default_value_t = FormatIn::Auto)]
     pub format_in: FormatIn,
+    /// Sheet of a spreadsheet (.xlsx, .xls, .ods) to read (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     #[command(flatten)]
     pub taxonomy: TaxonomyArgs,
 }
@@ -125,6 +128,8 @@ pub enum FormatIn {
     Surveymonkey,
     Limesurvey,
     GoogleForms,
+    /// SPSS system file (.sav, .zsav); detected from the bytes anyway.
+    Spss,
 }
 
 impl From<FormatIn> for crate::ingest::InputFormat {
@@ -138,6 +143,7 @@ impl From<FormatIn> for crate::ingest::InputFormat {
             FormatIn::Surveymonkey => F::Surveymonkey,
             FormatIn::Limesurvey => F::Limesurvey,
             FormatIn::GoogleForms => F::GoogleForms,
+            FormatIn::Spss => F::Spss,
         }
     }
 }
@@ -161,6 +167,9 @@ pub struct InputArgs {
     pub files: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = FormatIn::Auto)]
     pub format_in: FormatIn,
+    /// Sheet of a spreadsheet (.xlsx, .xls, .ods) to read (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// Column with the department answer (default: the column whose values best match known labels).
     #[arg(long)]
     pub dept_col: Option<String>,

@@ -198,6 +198,8 @@ pub struct Input {
     /// Any rejected row is an error.
     #[serde(default)]
     pub strict: bool,
+    /// The sheet of a spreadsheet input (default: the first).
+    pub sheet: Option<String>,
 }
 
 impl Input {
@@ -312,6 +314,7 @@ impl Study {
                 by_col: i.by.clone(),
                 include_incomplete: i.include_incomplete,
                 strict: i.strict,
+                sheet: i.sheet.clone(),
             })
             .collect()
     }

@@ -2,6 +2,7 @@
 
 pub mod aggregate;
 pub mod answers;
+pub mod binary;
 // The fuzz crate (fuzz/) compiles ingest, the tally and the label checks from these sources
 // without polars or the estimate stage.
 pub mod generic;
@@ -13,7 +14,9 @@ mod prop;
 pub mod qualtrics;
 pub mod repeats;
 pub mod rules;
+pub mod sheet;
 pub mod sniff;
+pub mod spss;
 pub mod stream;
 pub mod survey;
 pub mod surveymonkey;
@@ -56,6 +59,8 @@ pub enum InputFormat {
     Surveymonkey,
     Limesurvey,
     GoogleForms,
+    /// An SPSS system file (.sav, .zsav): detected from its bytes, this only insists on it.
+    Spss,
 }
 
 impl InputFormat {
@@ -68,6 +73,7 @@ impl InputFormat {
             InputFormat::Surveymonkey => "surveymonkey",
             InputFormat::Limesurvey => "limesurvey",
             InputFormat::GoogleForms => "google-forms",
+            InputFormat::Spss => "spss",
         }
     }
 }
@@ -79,6 +85,14 @@ pub static BYTES_READ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU
 /// Reads one respondent-level file in the format the spec names (or the detected one);
 /// with `spec.strict` a rejected row (other than an excluded unfinished response) is an error.
 pub fn read(spec: &InputSpec, taxonomy: &crate::taxonomy::Taxonomy) -> Result<RawInput> {
+    if let Some(loaded) = binary::load(spec)? {
+        let input = match loaded {
+            binary::Loaded::Spss(survey, _) => answers::read(spec, &survey, taxonomy)?,
+            binary::Loaded::Sheet(decoded, _) => read_decoded(spec, &decoded, taxonomy)?,
+        };
+        check_strict(spec, &input)?;
+        return Ok(input);
+    }
     if let Some(input) = stream::try_read(spec, taxonomy)? {
         return Ok(input);
     }
@@ -164,6 +178,8 @@ pub struct InputSpec {
     pub include_incomplete: bool,
     /// Any rejected row is an error naming its file and line.
     pub strict: bool,
+    /// The sheet of a spreadsheet to read (default: the first).
+    pub sheet: Option<String>,
 }
 
 impl InputSpec {
@@ -185,6 +201,7 @@ impl InputSpec {
             by_col: None,
             include_incomplete: false,
             strict: false,
+            sheet: None,
         }
     }
 }
@@ -314,6 +331,9 @@ pub fn read_text(path: &Path) -> Result<sniff::Decoded> {
         });
     }
     let bytes = std::fs::read(path).map_err(io)?;
+    if binary::kind(&bytes) == Some(binary::Kind::Sheet) {
+        return sheet::read(path, &bytes, None).map(|(decoded, _)| decoded);
+    }
     decode_checked(path, &bytes)
 }
 
