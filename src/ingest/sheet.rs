@@ -56,14 +56,14 @@ fn open<'a>(path: &Path, bytes: &'a [u8]) -> std::result::Result<Opened<'a>, Str
         }
     };
     if bytes.starts_with(super::binary::OLE_MAGIC) {
+        // An encrypted .xlsx is an OLE file holding an `EncryptedPackage` stream.
+        let name: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        if bytes.windows(name.len()).any(|w| w == name) {
+            return Err(PASSWORD.to_string());
+        }
         return match open_workbook_from_rs::<Xls<_>, _>(Cursor::new(bytes)) {
             Ok(book) => Ok((Sheets::Xls(book), "excel (xls)")),
-            // An encrypted .xlsx is an OLE file holding the encrypted package.
-            Err(xls) => match xlsx() {
-                Ok(book) => Ok(book),
-                Err(e) if why(&e) == PASSWORD => Err(PASSWORD.to_string()),
-                Err(_) => Err(why(&xls)),
-            },
+            Err(xls) => Err(why(&xls)),
         };
     }
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ods")) {

@@ -3,7 +3,11 @@
 //! multiple-response set, or Qualtrics' `Q2_1..Q2_n`) are one multiple-choice question, and
 //! Qualtrics' `Finished` = 0 marks an unfinished response. Line numbers are case numbers.
 
+mod cases;
 mod sav;
+#[cfg(test)]
+mod tests;
+mod texts;
 
 use csv::StringRecord;
 
@@ -45,7 +49,7 @@ pub fn read(spec: &InputSpec, bytes: &[u8]) -> Result<(Survey, String)> {
         });
     }
     let about = format!(
-        "spss system file ({} compression, {} variables, {} cases; written by `{}`)",
+        "spss system file ({}, {} variables, {} cases; written by `{}`)",
         sav.compression,
         sav.variables.len(),
         sav.cases.len(),
@@ -68,10 +72,12 @@ fn survey(spec: &InputSpec, sav: &Sav) -> Survey {
         .iter()
         .map(|v| Column {
             name: v.name.clone(),
+            // Qualtrics' labels hold line breaks (an intro before the question): one line of text.
             text: v
                 .label
-                .clone()
-                .filter(|l| !l.trim().is_empty())
+                .as_deref()
+                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                .filter(|l| !l.is_empty())
                 .unwrap_or_else(|| v.name.clone()),
         })
         .collect();

@@ -5,6 +5,9 @@
 
 use encoding_rs::Encoding;
 
+use super::cases::{decompress, inflate, values};
+use super::texts::{join_very_long, mr_sets, pairs};
+
 /// A value of one variable in one case.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -50,7 +53,7 @@ pub struct Variable {
     pub missing: Missing,
     pub value_labels: Vec<(Value, String)>,
     /// Segments: first 8-byte slot of the case and the bytes used there (a very long string has several).
-    segments: Vec<(usize, usize)>,
+    pub(super) segments: Vec<(usize, usize)>,
 }
 
 impl Variable {
@@ -90,17 +93,17 @@ pub struct Sav {
 /// What a broken file is, with the byte offset where reading stopped.
 pub type Fault = String;
 
-const SYSMIS: f64 = -f64::MAX;
+pub(super) const SYSMIS: f64 = -f64::MAX;
 
-struct Cursor<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-    big: bool,
-    what: &'static str,
+pub(super) struct Cursor<'a> {
+    pub(super) bytes: &'a [u8],
+    pub(super) pos: usize,
+    pub(super) big: bool,
+    pub(super) what: &'static str,
 }
 
 impl<'a> Cursor<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], Fault> {
+    pub(super) fn take(&mut self, n: usize) -> Result<&'a [u8], Fault> {
         let end = self.pos.checked_add(n).filter(|end| *end <= self.bytes.len());
         let Some(end) = end else {
             return Err(format!(
@@ -114,13 +117,13 @@ impl<'a> Cursor<'a> {
         Ok(out)
     }
 
-    fn array<const N: usize>(&mut self) -> Result<[u8; N], Fault> {
+    pub(super) fn array<const N: usize>(&mut self) -> Result<[u8; N], Fault> {
         let mut out = [0u8; N];
         out.copy_from_slice(self.take(N)?);
         Ok(out)
     }
 
-    fn i32(&mut self) -> Result<i32, Fault> {
+    pub(super) fn i32(&mut self) -> Result<i32, Fault> {
         let b = self.array::<4>()?;
         Ok(if self.big {
             i32::from_be_bytes(b)
@@ -129,7 +132,7 @@ impl<'a> Cursor<'a> {
         })
     }
 
-    fn i64(&mut self) -> Result<i64, Fault> {
+    pub(super) fn i64(&mut self) -> Result<i64, Fault> {
         let b = self.array::<8>()?;
         Ok(if self.big {
             i64::from_be_bytes(b)
@@ -138,27 +141,32 @@ impl<'a> Cursor<'a> {
         })
     }
 
-    fn f64(&mut self) -> Result<f64, Fault> {
+    pub(super) fn f64(&mut self) -> Result<f64, Fault> {
         let b = self.array::<8>()?;
         Ok(number(b, self.big))
     }
 
     /// A count read from the file, refused when negative or larger than the bytes left could hold.
-    fn count(&mut self, unit: usize) -> Result<usize, Fault> {
+    pub(super) fn count(&mut self, unit: usize) -> Result<usize, Fault> {
         let at = self.pos;
         let n = self.i32()?;
         let left = self.bytes.len() - self.pos;
         match usize::try_from(n) {
             Ok(n) if n.saturating_mul(unit.max(1)) <= left => Ok(n),
-            _ => Err(format!(
-                "damaged SPSS file: impossible count {n} at byte {at} ({})",
+            Ok(_) => Err(format!(
+                "truncated SPSS file: {} ends at byte {} (a count of {n} at byte {at} needs more)",
+                self.what,
+                self.bytes.len()
+            )),
+            Err(_) => Err(format!(
+                "damaged SPSS file: negative count {n} at byte {at} ({})",
                 self.what
             )),
         }
     }
 }
 
-fn number(b: [u8; 8], big: bool) -> f64 {
+pub(super) fn number(b: [u8; 8], big: bool) -> f64 {
     if big {
         f64::from_be_bytes(b)
     } else {
@@ -261,7 +269,7 @@ pub fn parse(bytes: &[u8]) -> Result<Sav, Fault> {
     Ok(Sav {
         product: decode(product).trim_start_matches("@(#) ").to_string(),
         encoding,
-        compression: ["none", "bytecode", "zlib"][compression as usize],
+        compression: ["uncompressed", "bytecode-compressed", "zlib-compressed"][compression as usize],
         variables,
         mr_sets,
         cases,
@@ -390,7 +398,7 @@ fn code_page(code: i32) -> Option<&'static Encoding> {
     }
 }
 
-type Decode<'a> = &'a dyn Fn(&[u8]) -> String;
+pub(super) type Decode<'a> = &'a dyn Fn(&[u8]) -> String;
 
 fn variables(raw: &Raw, decode: Decode, big: bool) -> Result<(Vec<Variable>, Vec<MrSet>), Fault> {
     let mut vars: Vec<Variable> = raw
@@ -447,155 +455,4 @@ fn missing(v: &RawVar, big: bool, decode: Decode) -> Missing {
     }
     out.values = numbers;
     out
-}
-
-/// `KEY=VALUE` pairs separated by tabs (NULs around them dropped).
-fn pairs(text: &str) -> Vec<(String, String)> {
-    text.split('\t')
-        .filter_map(|pair| pair.trim_matches('\0').split_once('='))
-        .map(|(k, v)| (k.trim().to_string(), v.trim_matches('\0').trim().to_string()))
-        .collect()
-}
-
-/// A string longer than 255 bytes is stored as several variables of up to 255 bytes each, the first
-/// named in record 7.14 with the full width; they become one variable again.
-fn join_very_long(vars: &mut Vec<Variable>, text: &str) {
-    for (short, width) in pairs(text) {
-        let Ok(width) = width.parse::<usize>() else { continue };
-        let Some(at) = vars.iter().position(|v| v.short_name.eq_ignore_ascii_case(&short)) else {
-            continue;
-        };
-        let parts = width.div_ceil(252).max(1);
-        let end = (at + parts).min(vars.len());
-        let absorbed: Vec<Variable> = vars.drain(at + 1..end).collect();
-        let first = &mut vars[at];
-        first.width = width;
-        first.segments[0].1 = first.segments[0].1.min(255);
-        first
-            .segments
-            .extend(absorbed.iter().map(|v| (v.segments[0].0, v.segments[0].1.min(255))));
-    }
-}
-
-/// Multiple-response set definitions: `$name=D1 1 5 Label var1 var2` (and `C`, `E` forms).
-fn mr_sets(text: &str) -> Vec<MrSet> {
-    text.lines().filter_map(mr_set).collect()
-}
-
-fn mr_set(line: &str) -> Option<MrSet> {
-    let (name, rest) = line.trim_start().strip_prefix('$')?.split_once('=')?;
-    let (kind, mut rest) = rest.split_at_checked(1)?;
-    let counted = match kind {
-        "C" => None,
-        "D" | "E" => {
-            if kind == "E" {
-                rest = rest.trim_start().split_once(' ')?.1;
-            }
-            let (value, tail) = counted_text(rest.trim_start())?;
-            rest = tail;
-            Some(value)
-        }
-        _ => return None,
-    };
-    let (label, tail) = counted_text(rest.trim_start())?;
-    Some(MrSet {
-        name: name.to_string(),
-        label,
-        counted,
-        variables: tail.split_whitespace().map(str::to_string).collect(),
-    })
-}
-
-/// `LEN SPACE TEXT`: a length-prefixed text and what follows it.
-fn counted_text(text: &str) -> Option<(String, &str)> {
-    let (len, rest) = text.split_once(' ')?;
-    let len: usize = len.parse().ok()?;
-    let value = rest.get(..len)?;
-    Some((value.to_string(), &rest[len..]))
-}
-
-/// The bytecode stream as 8-byte slots (PSPP manual, "Data Record").
-fn decompress(stream: &[u8], slots: usize, bias: f64, big: bool) -> Result<Vec<[u8; 8]>, Fault> {
-    let mut out = Vec::new();
-    let mut pos = 0;
-    let raw = |pos: &mut usize, done: usize| -> Result<[u8; 8], Fault> {
-        let b = stream.get(*pos..*pos + 8).ok_or_else(|| {
-            format!(
-                "truncated SPSS file: the compressed data stop after {} complete cases",
-                done / slots.max(1)
-            )
-        })?;
-        *pos += 8;
-        Ok(b.try_into().unwrap_or([0; 8]))
-    };
-    let encode = |v: f64| if big { v.to_be_bytes() } else { v.to_le_bytes() };
-    'blocks: while pos < stream.len() {
-        let block = raw(&mut pos, out.len())?;
-        for code in block {
-            match code {
-                0 => {}
-                1..=251 => out.push(encode(f64::from(code) - bias)),
-                252 => break 'blocks,
-                253 => {
-                    let value = raw(&mut pos, out.len())?;
-                    out.push(value);
-                }
-                254 => out.push(*b"        "),
-                255 => out.push(encode(SYSMIS)),
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// The zlib blocks of a .zsav file, inflated (their index is in the trailer the header points to).
-fn inflate(c: &mut Cursor) -> Result<Vec<u8>, Fault> {
-    use std::io::Read as _;
-    let (_header_at, trailer_at, _trailer_len) = (c.i64()?, c.i64()?, c.i64()?);
-    let mut t = Cursor {
-        bytes: c.bytes,
-        pos: usize::try_from(trailer_at).map_err(|_| "damaged .zsav file: bad trailer offset")?,
-        big: c.big,
-        what: "the .zsav block index",
-    };
-    let (_bias, _zero, _block_size) = (t.i64()?, t.i64()?, t.i32()?);
-    let blocks = t.count(24)?;
-    let mut out = Vec::new();
-    for _ in 0..blocks {
-        let (_unzipped_at, zipped_at, unzipped_len, zipped_len) = (t.i64()?, t.i64()?, t.i32()?, t.i32()?);
-        let start = usize::try_from(zipped_at).unwrap_or(usize::MAX);
-        let end = start.saturating_add(usize::try_from(zipped_len).unwrap_or(usize::MAX));
-        let block = c
-            .bytes
-            .get(start..end)
-            .ok_or("truncated .zsav file: a compressed block is cut short")?;
-        let before = out.len();
-        flate2::read::ZlibDecoder::new(block)
-            .read_to_end(&mut out)
-            .map_err(|e| format!("damaged .zsav file: a compressed block does not inflate ({e})"))?;
-        if out.len() - before != usize::try_from(unzipped_len).unwrap_or(0) {
-            return Err("damaged .zsav file: a block inflates to the wrong size".into());
-        }
-    }
-    Ok(out)
-}
-
-fn values(vars: &[Variable], case: &[[u8; 8]], big: bool, decode: Decode) -> Vec<Value> {
-    vars.iter()
-        .map(|v| {
-            if v.width == 0 {
-                let x = number(case[v.segments[0].0], big);
-                return Value::Number(Some(x).filter(|x| *x != SYSMIS && !x.is_nan()));
-            }
-            let mut bytes = Vec::with_capacity(v.width);
-            for &(slot, used) in &v.segments {
-                let n = used.div_ceil(8);
-                for s in case.get(slot..slot + n).unwrap_or_default() {
-                    bytes.extend_from_slice(s);
-                }
-                bytes.truncate(bytes.len() - (n * 8 - used).min(bytes.len()));
-            }
-            Value::Text(decode(&bytes))
-        })
-        .collect()
 }
