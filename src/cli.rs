@@ -52,7 +52,7 @@ pub struct RunArgs {
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// Survey export (Qualtrics, SurveyMonkey, LimeSurvey, Google Forms or plain CSV).
+    /// Survey export (Qualtrics, SurveyMonkey, LimeSurvey, Google Forms, plain CSV, .xlsx/.xls/.ods or SPSS .sav/.zsav).
     pub file: PathBuf,
     #[arg(long, value_enum, default_value_t = FormatIn::Auto)]
     pub format_in: FormatIn,
@@ -162,7 +162,8 @@ pub enum OutputFormat {
 #[derive(Debug, Args)]
 pub struct InputArgs {
     /// Input files: respondent-level CSV or survey exports (comma, semicolon or tab; UTF-8, UTF-16 with
-    /// BOM or Windows-1252), or published tables with --format-in aggregate.
+    /// BOM or Windows-1252), spreadsheets (.xlsx, .xls, .ods), SPSS files (.sav, .zsav), or published
+    /// tables with --format-in aggregate.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = FormatIn::Auto)]

@@ -26,7 +26,7 @@ pub fn kind(bytes: &[u8]) -> Option<Kind> {
     }
 }
 
-/// The whole file, refused over the size limit.
+/// The whole file, refused over the size limit (every reader that reads a file whole).
 pub fn bytes(path: &Path) -> Result<Vec<u8>> {
     let io = |source| Error::Io {
         path: path.to_path_buf(),
@@ -62,13 +62,14 @@ pub enum Loaded {
 
 /// Reads `spec.path` when it is a binary input; `None` for text.
 pub fn load(spec: &InputSpec) -> Result<Option<Loaded>> {
-    let Some(kind) = kind(&head(&spec.path)) else {
-        if spec.format == super::InputFormat::Spss {
-            return Err(Error::Binary {
-                path: spec.path.clone(),
-                reason: "not an SPSS system file (it does not start with $FL2 or $FL3)".into(),
-            });
-        }
+    let kind = kind(&head(&spec.path));
+    if spec.format == super::InputFormat::Spss && kind != Some(Kind::Spss) {
+        return Err(Error::Binary {
+            path: spec.path.clone(),
+            reason: "not an SPSS system file (it does not start with $FL2 or $FL3)".into(),
+        });
+    }
+    let Some(kind) = kind else {
         return Ok(None);
     };
     let bytes = bytes(&spec.path)?;

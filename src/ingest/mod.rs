@@ -315,22 +315,7 @@ impl RawInput {
 
 /// Reads a whole file, refusing what cannot be a survey export before decoding it.
 pub fn read_text(path: &Path) -> Result<sniff::Decoded> {
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let len = std::fs::metadata(path).map_err(io)?.len();
-    if len > sniff::MAX_FILE_BYTES as u64 {
-        return Err(Error::Parse {
-            path: path.to_path_buf(),
-            line: 1,
-            reason: format!(
-                "file of {len} bytes is larger than the {} byte limit",
-                sniff::MAX_FILE_BYTES
-            ),
-        });
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
+    let bytes = binary::bytes(path)?;
     if binary::kind(&bytes) == Some(binary::Kind::Sheet) {
         return sheet::read(path, &bytes, None).map(|(decoded, _)| decoded);
     }

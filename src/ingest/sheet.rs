@@ -136,3 +136,43 @@ fn cell_text(cell: &Data) -> String {
         Data::Error(e) => e.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{CellErrorType, ExcelDateTime, ExcelDateTimeType};
+
+    #[test]
+    fn cells_read_as_a_csv_export_holds_them() {
+        let date = |value, kind| Data::DateTime(ExcelDateTime::new(value, kind, false));
+        // Excel serial 45292 is 2024-01-01; .5 is noon; 1.25 days is 30 hours.
+        assert_eq!(cell_text(&date(45292.0, ExcelDateTimeType::DateTime)), "2024-01-01");
+        assert_eq!(
+            cell_text(&date(45292.5, ExcelDateTimeType::DateTime)),
+            "2024-01-01 12:00:00"
+        );
+        assert_eq!(cell_text(&date(1.25, ExcelDateTimeType::TimeDelta)), "30:00:00");
+        assert_eq!(cell_text(&Data::Float(2018.0)), "2018");
+        assert_eq!(cell_text(&Data::Float(1.5)), "1.5");
+        assert_eq!(cell_text(&Data::Float(-0.25)), "-0.25");
+        assert_eq!(cell_text(&Data::Int(7)), "7");
+        assert_eq!(cell_text(&Data::Bool(true)), "TRUE");
+        assert_eq!(
+            cell_text(&Data::String("Public\r\nRelations\nTeam".into())),
+            "Public Relations Team"
+        );
+        assert_eq!(cell_text(&Data::Error(CellErrorType::NA)), "#N/A");
+        assert_eq!(cell_text(&Data::Empty), "");
+    }
+
+    #[test]
+    fn sheets_are_found_by_name_ignoring_case_and_spaces() {
+        let names = vec!["Wellbeing ".to_string(), "Other".to_string()];
+        assert_eq!(choose(&names, None).unwrap(), "Wellbeing ");
+        assert_eq!(choose(&names, Some("wellbeing")).unwrap(), "Wellbeing ");
+        assert_eq!(
+            choose(&names, Some("x")).unwrap_err(),
+            "no sheet `x`; sheets are: `Wellbeing `, `Other`"
+        );
+    }
+}

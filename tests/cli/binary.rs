@@ -207,6 +207,14 @@ fn truncated_and_encrypted_files_are_errors_naming_them() {
             assert!(err.contains(&path) && err.contains(message), "{name} {keep}: {err}");
         }
     }
+    let csv = fixture("multi.csv");
+    let out = deptshare(&["shares", &csv, "--format-in", "spss"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("multi.csv: not an SPSS system file"),
+        "{}",
+        stderr(&out)
+    );
     let out = deptshare(&["shares", &binary("encrypted.xlsx")]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
