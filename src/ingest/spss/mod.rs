@@ -1,6 +1,6 @@
 //! SPSS system files (.sav, .zsav) as a survey export: value labels become the labels, user-missing
 //! codes are no answer, variable labels are the question texts, dichotomy groups (an SPSS
-//! multiple-response set, or Qualtrics' `Q2_1..Q2_n`) are one multiple-choice question, and
+//! multiple-response set, or Qualtrics' `Q2_1..Q2_n`) and category sets are one multiple-choice question, and
 //! Qualtrics' `Finished` = 0 marks an unfinished response. Line numbers are case numbers.
 
 mod cases;
@@ -58,12 +58,13 @@ pub fn read(spec: &InputSpec, bytes: &[u8]) -> Result<(Survey, String)> {
     Ok((survey(spec, &sav), about))
 }
 
-/// A group of dichotomy variables read as one multiple-choice question.
+/// Variables read as one multiple-choice question: a dichotomy group (each member ticked when it
+/// holds the counted value) or a category set (each member's cell holds one chosen label).
 struct Group {
     code: String,
     text: String,
     members: Vec<usize>,
-    counted: Value,
+    counted: Option<Value>,
 }
 
 fn survey(spec: &InputSpec, sav: &Sav) -> Survey {
@@ -128,8 +129,12 @@ fn cell(vars: &[Variable], groups: &[Group], raw: &[bool], case: &[Value], j: us
     if value == &Value::Number(None) || var.missing.contains(value) {
         return String::new();
     }
-    if let Some(group) = groups.iter().find(|g| g.members.contains(&j)) {
-        return if *value == group.counted { "1" } else { "0" }.to_string();
+    if let Some(counted) = groups
+        .iter()
+        .find(|g| g.members.contains(&j))
+        .and_then(|g| g.counted.as_ref())
+    {
+        return if value == counted { "1" } else { "0" }.to_string();
     }
     match (var.label_of(value), value) {
         (Some(label), _) if !raw[j] => label.to_string(),
@@ -192,11 +197,11 @@ fn groups(sav: &Sav) -> Vec<Group> {
         .iter()
         .filter_map(|set| {
             let members: Vec<usize> = set.variables.iter().filter_map(|n| find(n)).collect();
-            let counted = set.counted.as_ref()?;
             let first = vars.get(*members.first()?)?;
-            let counted = match first.width {
-                0 => Value::Number(Some(counted.trim().parse().ok()?)),
-                _ => Value::Text(counted.trim_end().to_string()),
+            let counted = match (&set.counted, first.width) {
+                (None, _) => None,
+                (Some(counted), 0) => Some(Value::Number(Some(counted.trim().parse().ok()?))),
+                (Some(counted), _) => Some(Value::Text(counted.trim_end().to_string())),
             };
             (members.len() >= 2).then(|| Group {
                 code: set.name.clone(),
@@ -225,7 +230,7 @@ fn groups(sav: &Sav) -> Vec<Group> {
                 code: stem.to_string(),
                 text,
                 members,
-                counted: Value::Number(Some(1.0)),
+                counted: Some(Value::Number(Some(1.0))),
             });
         }
         i += run.max(1);
@@ -302,7 +307,7 @@ fn questions(vars: &[Variable], groups: &[Group], columns: &[Column]) -> Vec<Que
                     .iter()
                     .map(|&m| Part {
                         column: m,
-                        option: Some(option_of(&vars[m], &group.counted)),
+                        option: group.counted.as_ref().map(|c| option_of(&vars[m], c)),
                     })
                     .collect(),
             }),

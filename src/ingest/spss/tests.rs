@@ -58,3 +58,61 @@ fn multiple_response_set_definitions() {
         Some(vec!["x".into(), "y".into()])
     );
 }
+
+/// A file with a category set `$cat` over c1, c2 and a dichotomy set `$dich` (counted value 1)
+/// over d1, d2, built in memory (pyreadstat cannot write multiple-response sets).
+fn with_sets() -> super::sav::Sav {
+    let var = |name: &str, width: usize, label: &str, slot: usize| super::sav::Variable {
+        short_name: name.to_uppercase(),
+        name: name.into(),
+        label: Some(label.into()),
+        width,
+        format: if width == 0 { 5 } else { 1 },
+        missing: Default::default(),
+        value_labels: Vec::new(),
+        segments: vec![(slot, width.max(8))],
+    };
+    let text = |t: &str| Value::Text(t.into());
+    let num = |x: f64| Value::Number(Some(x));
+    let set = |name: &str, counted: Option<&str>, vars: &[&str]| super::sav::MrSet {
+        name: name.into(),
+        label: format!("{name} question"),
+        counted: counted.map(str::to_string),
+        variables: vars.iter().map(|v| v.to_uppercase()).collect(),
+    };
+    super::sav::Sav {
+        product: "test".into(),
+        encoding: encoding_rs::UTF_8,
+        compression: "uncompressed",
+        variables: vec![
+            var("c1", 8, "First choice", 0),
+            var("c2", 8, "Second choice", 1),
+            var("d1", 0, "Who? - Marketing", 2),
+            var("d2", 0, "Who? - PR", 3),
+        ],
+        mr_sets: vec![set("cat", None, &["c1", "c2"]), set("dich", Some("1"), &["d1", "d2"])],
+        cases: vec![
+            vec![text("HR"), text("IT"), num(1.0), num(0.0)],
+            vec![text("Sales"), text(""), num(1.0), num(1.0)],
+        ],
+    }
+}
+
+#[test]
+fn multiple_response_sets_are_one_question_each() {
+    let survey = super::survey(&crate::ingest::InputSpec::new("sets.sav"), &with_sets());
+    let codes: Vec<&str> = survey.questions.iter().map(|q| q.code.as_str()).collect();
+    assert_eq!(codes, vec!["cat", "dich"]);
+    let options = |i: usize| {
+        survey.questions[i]
+            .parts
+            .iter()
+            .map(|p| p.option.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(options(0), vec![None, None]);
+    assert_eq!(options(1), vec![Some("Marketing".to_string()), Some("PR".to_string())]);
+    let rows: Vec<Vec<&str>> = survey.records.iter().map(|(_, r)| r.iter().collect()).collect();
+    assert_eq!(rows, vec![vec!["HR", "IT", "1", "0"], vec!["Sales", "", "1", "1"]]);
+    assert_eq!(survey.records[1].0, 2);
+}
