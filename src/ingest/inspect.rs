@@ -186,6 +186,9 @@ fn command_line(spec: &InputSpec, survey: &Survey, question: &Question, multi: b
     if spec.format != InputFormat::Auto {
         let _ = write!(line, " --format-in {}", spec.format.as_str());
     }
+    if let Some(sheet) = &spec.sheet {
+        let _ = write!(line, " --sheet {}", quote(sheet));
+    }
     let _ = write!(line, " --dept-col {}", quote(&question.code));
     if multi {
         line.push_str(" --multi");

@@ -159,6 +159,30 @@ fn an_spss_dichotomy_group_is_one_multiple_choice_question() {
 }
 
 #[test]
+fn spss_labels_of_long_strings_and_the_case_number_as_line() {
+    let results = shares_json(
+        "long-labels.sav",
+        &[
+            "--dept-col",
+            "dept_code",
+            "--wave-col",
+            "year",
+            "--alias",
+            "dept-unknown-x=other",
+        ],
+    );
+    assert_counts(&results, 2024, 4, &[("marketing", 2), ("pr", 1), ("other", 1)]);
+    let file = binary("long-labels.sav");
+    let out = deptshare(&["shares", &file, "--dept-col", "dept_code", "--wave-col", "year"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("long-labels.sav:4: unknown department `dept-unknown-x`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn inspect_names_the_file_type() {
     let out = deptshare(&["inspect", &binary("survey.sav")]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -176,6 +200,7 @@ fn inspect_names_the_file_type() {
         text.contains("file type: excel (xlsx) workbook, sheet `Generic` of 2"),
         "{text}"
     );
+    assert!(text.contains("--sheet Generic"), "{text}");
     let out = deptshare(&["inspect", &binary("qualtrics.xlsx")]);
     assert!(
         stdout(&out).contains("format: qualtrics (detected)"),

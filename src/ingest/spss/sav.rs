@@ -6,7 +6,7 @@
 use encoding_rs::Encoding;
 
 use super::cases::{decompress, inflate, values};
-use super::texts::{join_very_long, mr_sets, pairs};
+use super::texts::{join_very_long, long_string_labels, mr_sets, pairs};
 
 /// A value of one variable in one case.
 #[derive(Debug, Clone, PartialEq)]
@@ -186,6 +186,7 @@ struct Raw {
     labels: Vec<LabelSet>,
     long_names: Vec<u8>,
     very_long: Vec<u8>,
+    long_labels: Vec<u8>,
     mr_sets: Vec<u8>,
     encoding: Option<&'static Encoding>,
 }
@@ -382,6 +383,7 @@ fn extension(c: &mut Cursor, raw: &mut Raw) -> Result<(), Fault> {
         }
         13 => raw.long_names = data.to_vec(),
         14 => raw.very_long = data.to_vec(),
+        21 => raw.long_labels.extend_from_slice(data),
         7 | 19 => raw.mr_sets.extend_from_slice(data),
         20 => raw.encoding = Encoding::for_label(data.trim_ascii()).or(raw.encoding),
         _ => {}
@@ -438,6 +440,7 @@ fn variables(raw: &Raw, decode: Decode, big: bool) -> Result<(Vec<Variable>, Vec
         }
     }
     join_very_long(&mut vars, &decode(&raw.very_long));
+    long_string_labels(&raw.long_labels, big, decode, &mut vars)?;
     Ok((vars, mr_sets(&decode(&raw.mr_sets))))
 }
 

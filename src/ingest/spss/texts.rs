@@ -1,7 +1,7 @@
 //! The text records of an SPSS dictionary: long variable names (7.13), very long strings (7.14)
 //! and multiple-response sets (7.7, 7.19).
 
-use super::sav::{MrSet, Variable};
+use super::sav::{Cursor, Decode, Fault, MrSet, Value, Variable};
 
 /// `KEY=VALUE` pairs separated by tabs (NULs around them dropped).
 pub(super) fn pairs(text: &str) -> Vec<(String, String)> {
@@ -66,4 +66,34 @@ pub(super) fn counted_text(text: &str) -> Option<(String, &str)> {
     let len: usize = len.parse().ok()?;
     let value = rest.get(..len)?;
     Some((value.to_string(), &rest[len..]))
+}
+
+/// Value labels of strings wider than 8 bytes (record 7.21): per variable its name, width and
+/// (value, label) pairs, each length-prefixed.
+pub(super) fn long_string_labels(data: &[u8], big: bool, decode: Decode, vars: &mut [Variable]) -> Result<(), Fault> {
+    let mut c = Cursor {
+        bytes: data,
+        pos: 0,
+        big,
+        what: "the long string value labels",
+    };
+    while c.pos < data.len() {
+        let len = c.count(1)?;
+        let name = decode(c.take(len)?);
+        let (_width, labels) = (c.i32()?, c.count(8)?);
+        let mut pairs = Vec::with_capacity(labels);
+        for _ in 0..labels {
+            let len = c.count(1)?;
+            let value = decode(c.take(len)?);
+            let len = c.count(1)?;
+            pairs.push((Value::Text(value), decode(c.take(len)?)));
+        }
+        if let Some(var) = vars
+            .iter_mut()
+            .find(|v| v.name.eq_ignore_ascii_case(&name) || v.short_name.eq_ignore_ascii_case(&name))
+        {
+            var.value_labels.extend(pairs);
+        }
+    }
+    Ok(())
 }

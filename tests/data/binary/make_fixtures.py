@@ -134,3 +134,13 @@ for name in ["survey.sav", "survey-bytecode.sav", "survey.zsav"]:
     print("  Q1 weighted", Counter({k: v for k, v in done.groupby([year, done["Q1"]])["weight"].sum().items()}))
     for k in ["Q2_1", "Q2_2", "Q2_3"]:
         print(" ", k, Counter(zip(year, done[k].fillna(0))))
+
+# --- string answers longer than 8 bytes with value labels (record 7.21) -------------------------
+codes = pd.DataFrame({
+    "dept_code": ["dept-marketing", "dept-public-relations", "dept-marketing", "dept-unknown-x"],
+    "year": [2024.0, 2024.0, 2024.0, 2024.0],
+})
+pyreadstat.write_sav(codes, "long-labels.sav", variable_value_labels={
+    "dept_code": {"dept-marketing": "Marketing", "dept-public-relations": "Public Relations"}})
+back, meta = pyreadstat.read_sav("long-labels.sav")
+print("long-labels.sav", Counter(back["dept_code"].map(lambda v: meta.variable_value_labels["dept_code"].get(v, v))))
