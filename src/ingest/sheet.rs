@@ -155,6 +155,9 @@ mod tests {
         assert_eq!(cell_text(&Data::Float(2018.0)), "2018");
         assert_eq!(cell_text(&Data::Float(1.5)), "1.5");
         assert_eq!(cell_text(&Data::Float(-0.25)), "-0.25");
+        assert_eq!(cell_text(&Data::Float(0.1 + 0.2)), "0.3");
+        assert_eq!(cell_text(&Data::Float(1e20)), "100000000000000000000");
+        assert_eq!(cell_text(&Data::Float(2.5e-7)), "0.00000025");
         assert_eq!(cell_text(&Data::Int(7)), "7");
         assert_eq!(cell_text(&Data::Bool(true)), "TRUE");
         assert_eq!(

@@ -163,12 +163,14 @@ fn number_text(format: u8, x: f64) -> String {
     whole_or_decimal(x)
 }
 
-/// `1` not `1.0`; other numbers in Rust's shortest round-trip form.
+/// A number as Excel and SPSS show it: `1` not `1.0`, and at most 15 significant digits, so a
+/// stored 0.30000000000000004 reads `0.3`.
 pub fn whole_or_decimal(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
+    let shown: f64 = format!("{x:.14e}").parse().unwrap_or(x);
+    if shown.fract() == 0.0 && shown.abs() < 1e15 {
+        format!("{}", shown as i64)
     } else {
-        format!("{x}")
+        format!("{shown}")
     }
 }
 
