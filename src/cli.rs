@@ -52,10 +52,13 @@ pub struct RunArgs {
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// Survey export (Qualtrics, SurveyMonkey, LimeSurvey, Google Forms or plain CSV).
+    /// Survey export (Qualtrics, SurveyMonkey, LimeSurvey, Google Forms, plain CSV, .xlsx/.xls/.ods or SPSS .sav/.zsav).
     pub file: PathBuf,
     #[arg(long, value_enum, default_value_t = FormatIn::Auto)]
     pub format_in: FormatIn,
+    /// Sheet of a spreadsheet (.xlsx, .xls, .ods) to read (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     #[command(flatten)]
     pub taxonomy: TaxonomyArgs,
 }
@@ -132,6 +135,8 @@ pub enum FormatIn {
     /// SurveyGizmo, now Alchemer.
     #[value(alias = "alchemer")]
     Surveygizmo,
+    /// SPSS system file (.sav, .zsav); detected from the bytes anyway.
+    Spss,
 }
 
 impl From<FormatIn> for crate::ingest::InputFormat {
@@ -147,6 +152,7 @@ impl From<FormatIn> for crate::ingest::InputFormat {
             FormatIn::GoogleForms => F::GoogleForms,
             FormatIn::Typeform => F::Typeform,
             FormatIn::Surveygizmo => F::Surveygizmo,
+            FormatIn::Spss => F::Spss,
         }
     }
 }
@@ -165,11 +171,15 @@ pub enum OutputFormat {
 #[derive(Debug, Args)]
 pub struct InputArgs {
     /// Input files: respondent-level CSV or survey exports (comma, semicolon or tab; UTF-8, UTF-16 with
-    /// BOM or Windows-1252), or published tables with --format-in aggregate.
+    /// BOM or Windows-1252), spreadsheets (.xlsx, .xls, .ods), SPSS files (.sav, .zsav), or published
+    /// tables with --format-in aggregate.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = FormatIn::Auto)]
     pub format_in: FormatIn,
+    /// Sheet of a spreadsheet (.xlsx, .xls, .ods) to read (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// Column with the department answer (default: the column whose values best match known labels).
     #[arg(long)]
     pub dept_col: Option<String>,

@@ -237,6 +237,8 @@ pub struct Input {
     /// Any rejected row is an error.
     #[serde(default)]
     pub strict: bool,
+    /// The sheet of a spreadsheet input (default: the first).
+    pub sheet: Option<String>,
 }
 
 impl Input {
@@ -396,6 +398,7 @@ impl Study {
                 calibration_cols: Vec::new(),
                 include_incomplete: i.include_incomplete,
                 strict: i.strict,
+                sheet: i.sheet.clone(),
             })
             .collect()
     }

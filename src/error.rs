@@ -36,10 +36,13 @@ pub enum Error {
         /// The file's other unknown labels, with their first line where known.
         others: Vec<(String, Option<u64>)>,
     },
-    #[error("{}:{line}: not a CSV text file (binary data); export the survey as CSV", path.display())]
+    #[error("{}:{line}: not a CSV text file (binary data), nor a spreadsheet or SPSS file; export the survey as CSV, .xlsx or .sav", path.display())]
     NotText { path: PathBuf, line: u64 },
     #[error("{}:{line}: rejected row (--strict): {reason}", path.display())]
     Strict { path: PathBuf, line: u64, reason: String },
+    /// A spreadsheet or SPSS file that cannot be read (truncated, encrypted, no such sheet).
+    #[error("{}: {reason}", path.display())]
+    Binary { path: PathBuf, reason: String },
     #[error("{}: {reason}", path.display())]
     Question { path: PathBuf, reason: String },
     #[error("{}: {reason}", path.display())]

@@ -77,6 +77,7 @@ pub fn input_settings(args: &InputArgs) -> anyhow::Result<(Vec<InputSpec>, Estim
             calibration_cols: Vec::new(),
             include_incomplete: args.include_incomplete,
             strict: args.strict,
+            sheet: args.sheet.clone(),
         })
         .collect();
     // Groups are checked against the taxonomy the labels are read with; the default

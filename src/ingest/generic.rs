@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::taxonomy::{self, Taxonomy};
 
 pub(super) const WAVE_COLUMNS: &[&str] = &["year", "wave", "jahr", "welle"];
-const RESPONDENT_COLUMNS: &[&str] = &[
+pub(super) const RESPONDENT_COLUMNS: &[&str] = &[
     "respondent",
     "respondent id",
     "respondentid",

@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use super::answers::{candidates, distinct_labels, looks_multi, ticked};
+use super::binary::Loaded;
 use super::generic::WAVE_COLUMNS;
 use super::survey::{Column, Part, Question, Survey, split_rows};
 use super::{InputFormat, InputSpec, decode_checked, format_of, parse_survey, read_text, sniff};
@@ -35,8 +36,13 @@ fn describe_within(spec: &InputSpec, taxonomy: &Taxonomy, limit: u64, sample: u6
         source,
     };
     let len = std::fs::metadata(&spec.path).map_err(io)?.len();
+    match super::binary::load(spec)? {
+        Some(Loaded::Spss(survey, about)) => return Ok(describe_survey(spec, &survey, None, taxonomy, None, &about)),
+        Some(Loaded::Sheet(decoded, about)) => return describe_decoded(spec, &decoded, taxonomy, None, &about),
+        None => {}
+    }
     if len <= limit {
-        return describe_decoded(spec, &read_text(&spec.path)?, taxonomy, None);
+        return describe_decoded(spec, &read_text(&spec.path)?, taxonomy, None, "text");
     }
     let mut head = Vec::new();
     std::fs::File::open(&spec.path)
@@ -44,26 +50,46 @@ fn describe_within(spec: &InputSpec, taxonomy: &Taxonomy, limit: u64, sample: u6
         .map_err(io)?;
     head.truncate(head.iter().rposition(|b| *b == b'\n').map_or(head.len(), |i| i + 1));
     let part = (head.len() as u64, len);
-    describe_decoded(spec, &decode_checked(&spec.path, &head)?, taxonomy, Some(part))
+    describe_decoded(spec, &decode_checked(&spec.path, &head)?, taxonomy, Some(part), "text")
 }
 
 /// Describes raw bytes as if read from `spec.path` (for tests and the fuzz target).
 pub fn describe_bytes(spec: &InputSpec, bytes: &[u8], taxonomy: &Taxonomy) -> Result<String> {
-    describe_decoded(spec, &decode_checked(&spec.path, bytes)?, taxonomy, None)
+    describe_decoded(spec, &decode_checked(&spec.path, bytes)?, taxonomy, None, "text")
 }
 
-/// `part`: the bytes read and the file's size, when only its start was read.
+/// `part`: the bytes read and the file's size, when only its start was read; `file_type`: what
+/// kind of file held the text (a spreadsheet's sheet, or plain text).
 fn describe_decoded(
     spec: &InputSpec,
     decoded: &sniff::Decoded,
     taxonomy: &Taxonomy,
     part: Option<(u64, u64)>,
+    file_type: &str,
 ) -> Result<String> {
     let (format, delimiter) = format_of(spec, decoded);
     let survey = match parse_survey(spec, decoded)? {
         Some(survey) => survey,
         None => plain_survey(spec, decoded, delimiter, format)?,
     };
+    Ok(describe_survey(
+        spec,
+        &survey,
+        Some(delimiter),
+        taxonomy,
+        part,
+        file_type,
+    ))
+}
+
+fn describe_survey(
+    spec: &InputSpec,
+    survey: &Survey,
+    delimiter: Option<u8>,
+    taxonomy: &Taxonomy,
+    part: Option<(u64, u64)>,
+    file_type: &str,
+) -> String {
     let mut out = String::new();
     let how = if spec.format == InputFormat::Auto {
         "detected"
@@ -71,6 +97,7 @@ fn describe_decoded(
         "as asked"
     };
     let _ = writeln!(out, "file: {}", spec.path.display());
+    let _ = writeln!(out, "file type: {file_type}");
     let _ = writeln!(out, "format: {} ({how})", survey.format.as_str());
     let _ = writeln!(
         out,
@@ -78,7 +105,9 @@ fn describe_decoded(
         survey.encoding,
         if survey.lossy { ", with invalid bytes" } else { "" }
     );
-    let _ = writeln!(out, "delimiter: `{}`", (delimiter as char).escape_default());
+    if let Some(delimiter) = delimiter {
+        let _ = writeln!(out, "delimiter: `{}`", (delimiter as char).escape_default());
+    }
     let _ = writeln!(out, "header rows: {}", survey.header_rows);
     match part {
         None => {
@@ -131,8 +160,8 @@ fn describe_decoded(
             let _ = writeln!(out, "  {}: {} ({filled} filled)", shorten(&c.name), shorten(&c.text));
         }
     }
-    describe_candidates(&mut out, spec, &survey, taxonomy);
-    Ok(out)
+    describe_candidates(&mut out, spec, survey, taxonomy);
+    out
 }
 
 /// A question's options with how many respondents ticked each (one column per option), or its
@@ -225,6 +254,9 @@ fn command_line(spec: &InputSpec, survey: &Survey, question: &Question, multi: b
     let mut line = format!("deptshare shares {}", quote(&spec.path.display().to_string()));
     if spec.format != InputFormat::Auto {
         let _ = write!(line, " --format-in {}", spec.format.as_str());
+    }
+    if let Some(sheet) = &spec.sheet {
+        let _ = write!(line, " --sheet {}", quote(sheet));
     }
     let _ = write!(line, " --dept-col {}", quote(&question.code));
     if multi {

@@ -2,6 +2,7 @@
 
 pub mod aggregate;
 pub mod answers;
+pub mod binary;
 // The fuzz crate (fuzz/) compiles ingest, the tally and the label checks from these sources
 // without polars or the estimate stage.
 pub mod generic;
@@ -13,7 +14,9 @@ mod prop;
 pub mod qualtrics;
 pub mod repeats;
 pub mod rules;
+pub mod sheet;
 pub mod sniff;
+pub mod spss;
 pub mod stream;
 pub mod survey;
 pub mod surveygizmo;
@@ -62,6 +65,8 @@ pub enum InputFormat {
     /// SurveyGizmo, now Alchemer.
     #[serde(alias = "alchemer")]
     Surveygizmo,
+    /// An SPSS system file (.sav, .zsav): detected from its bytes, this only insists on it.
+    Spss,
 }
 
 impl InputFormat {
@@ -76,6 +81,7 @@ impl InputFormat {
             InputFormat::GoogleForms => "google-forms",
             InputFormat::Typeform => "typeform",
             InputFormat::Surveygizmo => "surveygizmo",
+            InputFormat::Spss => "spss",
         }
     }
 }
@@ -87,6 +93,14 @@ pub static BYTES_READ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU
 /// Reads one respondent-level file in the format the spec names (or the detected one);
 /// with `spec.strict` a rejected row (other than an excluded unfinished response) is an error.
 pub fn read(spec: &InputSpec, taxonomy: &crate::taxonomy::Taxonomy) -> Result<RawInput> {
+    if let Some(loaded) = binary::load(spec)? {
+        let input = match loaded {
+            binary::Loaded::Spss(survey, _) => answers::read(spec, &survey, taxonomy)?,
+            binary::Loaded::Sheet(decoded, _) => read_decoded(spec, &decoded, taxonomy)?,
+        };
+        check_strict(spec, &input)?;
+        return Ok(input);
+    }
     if let Some(input) = stream::try_read(spec, taxonomy)? {
         return Ok(input);
     }
@@ -176,6 +190,8 @@ pub struct InputSpec {
     pub include_incomplete: bool,
     /// Any rejected row is an error naming its file and line.
     pub strict: bool,
+    /// The sheet of a spreadsheet to read (default: the first).
+    pub sheet: Option<String>,
 }
 
 impl InputSpec {
@@ -198,6 +214,7 @@ impl InputSpec {
             calibration_cols: Vec::new(),
             include_incomplete: false,
             strict: false,
+            sheet: None,
         }
     }
 }
@@ -313,22 +330,10 @@ impl RawInput {
 
 /// Reads a whole file, refusing what cannot be a survey export before decoding it.
 pub fn read_text(path: &Path) -> Result<sniff::Decoded> {
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let len = std::fs::metadata(path).map_err(io)?.len();
-    if len > sniff::MAX_FILE_BYTES as u64 {
-        return Err(Error::Parse {
-            path: path.to_path_buf(),
-            line: 1,
-            reason: format!(
-                "file of {len} bytes is larger than the {} byte limit",
-                sniff::MAX_FILE_BYTES
-            ),
-        });
+    let bytes = binary::bytes(path)?;
+    if binary::kind(&bytes) == Some(binary::Kind::Sheet) {
+        return sheet::read(path, &bytes, None).map(|(decoded, _)| decoded);
     }
-    let bytes = std::fs::read(path).map_err(io)?;
     decode_checked(path, &bytes)
 }
 

@@ -5,6 +5,7 @@
 // Panicking is how a test fails.
 #![allow(clippy::unwrap_used)]
 
+mod binary;
 mod charts;
 mod design;
 mod exports;
