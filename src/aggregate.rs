@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
-use crate::ingest::aggregate::{Bound, PublishedFigure, read_published};
+use crate::ingest::aggregate::{Bound, PublishedFigure, read_published_with};
 use crate::ingest::{Choice, IngestSummary, InputSpec, Reject};
 use crate::stats::proportion::interval;
 use crate::stats::{Estimate, EstimateSettings, Group, Kind};
@@ -25,7 +25,7 @@ pub const NO_INTERVAL: &str = "none (n not published)";
 
 /// Reads `spec.path` as a published table and turns each figure into an estimate.
 pub fn read(spec: &InputSpec, taxonomy: &Taxonomy, settings: &EstimateSettings) -> Result<AggregateInput> {
-    let figures = read_published(&spec.path)?;
+    let figures = read_published_with(&spec.path, spec.decimal)?;
     let mut out = AggregateInput::default();
     let mut seen: BTreeMap<(String, i32, String), u64> = BTreeMap::new();
     for figure in &figures {

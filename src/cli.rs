@@ -188,6 +188,11 @@ pub struct InputArgs {
     /// Segment column: estimates per value as well as overall.
     #[arg(long)]
     pub by: Option<String>,
+    /// Decimal mark of the numbers (weights, fpc, published figures), `,` or `.`: the other
+    /// separates thousands. Default: decided per file from its numbers; a cell such as `1,500`
+    /// that they leave open is rejected.
+    #[arg(long, value_name = ", | .", value_parser = parse_decimal)]
+    pub decimal: Option<crate::ingest::rules::Decimal>,
     /// Study name in the output (files given together form one study).
     #[arg(long, default_value = "survey")]
     pub study: String,
@@ -294,6 +299,10 @@ fn parse_ci(text: &str) -> Result<CiMethod, String> {
 }
 
 fn parse_lonely_psu(text: &str) -> Result<crate::stats::LonelyPsu, String> {
+    text.parse()
+}
+
+fn parse_decimal(text: &str) -> Result<crate::ingest::rules::Decimal, String> {
     text.parse()
 }
 

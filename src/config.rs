@@ -192,6 +192,8 @@ pub struct Input {
     pub fpc_col: Option<String>,
     /// Segment column for estimates by segment.
     pub by: Option<String>,
+    /// Decimal mark of the file's numbers, `","` or `"."` (default: decided from the file).
+    pub decimal: Option<crate::ingest::rules::Decimal>,
     /// Keep unfinished responses in the base.
     #[serde(default)]
     pub include_incomplete: bool,
@@ -309,6 +311,7 @@ impl Study {
                 strata_col: i.strata_col.clone(),
                 psu_col: i.psu_col.clone(),
                 fpc_col: i.fpc_col.clone(),
+                decimal: i.decimal,
                 by_col: i.by.clone(),
                 include_incomplete: i.include_incomplete,
                 strict: i.strict,

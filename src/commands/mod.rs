@@ -72,6 +72,7 @@ pub fn input_settings(args: &InputArgs) -> anyhow::Result<(Vec<InputSpec>, Estim
             strata_col: args.strata_col.clone(),
             psu_col: args.psu_col.clone(),
             fpc_col: args.fpc_col.clone(),
+            decimal: args.decimal,
             by_col: args.by.clone(),
             include_incomplete: args.include_incomplete,
             strict: args.strict,

@@ -100,7 +100,7 @@ fn plan<'a>(spec: &InputSpec, survey: &'a Survey, taxonomy: &Taxonomy, notes: &m
             ),
         });
     }
-    let rules = Rules {
+    let mut rules = Rules {
         width: survey.columns.len(),
         wave,
         respondent: survey.respondent,
@@ -110,7 +110,15 @@ fn plan<'a>(spec: &InputSpec, survey: &'a Survey, taxonomy: &Taxonomy, notes: &m
         fpc: optional(&spec.fpc_col)?,
         segment: optional(&spec.by_col)?,
         lossy: survey.lossy.then(|| survey.names()),
+        numbers: Default::default(),
     };
+    rules.decide_numbers(spec.decimal, |i| {
+        survey
+            .records
+            .iter()
+            .take(1000)
+            .map(move |(_, r)| r.get(i).unwrap_or(""))
+    });
     Ok(Plan { question, rules })
 }
 

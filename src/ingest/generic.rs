@@ -21,7 +21,7 @@ const RESPONDENT_COLUMNS: &[&str] = &[
 ];
 
 // The rules and their parsers live in `rules`; these names stay here for the code that used them.
-pub use super::rules::{MAX_WEIGHT, MISSING_SEGMENT, parse_decimal};
+pub use super::rules::{MAX_WEIGHT, MISSING_SEGMENT};
 
 /// Column names that say the column holds departments, whatever its values.
 const DEPARTMENT_COLUMNS: &[&str] = &[
@@ -171,7 +171,7 @@ impl Columns {
                 };
                 let skip = [wave, respondent, weight, stratum, psu, fpc, segment];
                 let (index, score) =
-                    best_department_column(spec, headers, taxonomy, &skip, cells).ok_or_else(|| {
+                    best_department_column(spec, headers, taxonomy, &skip, &cells).ok_or_else(|| {
                         Error::NoDepartmentColumn {
                             path: path.to_path_buf(),
                             reason: format!(
@@ -199,7 +199,13 @@ impl Columns {
             fpc,
             segment,
             lossy: None,
+            numbers: Default::default(),
         };
+        let mut rules = rules;
+        rules.decide_numbers(spec.decimal, &cells);
+        if rules.weight.is_some() || rules.fpc.is_some() {
+            notes.push(format!("{}: {}", path.display(), rules.numbers.describe()));
+        }
         Ok(Columns { dept, rules })
     }
 }

@@ -158,6 +158,8 @@ pub struct InputSpec {
     pub strata_col: Option<String>,
     pub psu_col: Option<String>,
     pub fpc_col: Option<String>,
+    /// The decimal mark of the file's numbers (`--decimal`); decided from the file when `None`.
+    pub decimal: Option<rules::Decimal>,
     /// Segment column (`--by`), e.g. company size.
     pub by_col: Option<String>,
     /// Keep unfinished responses (Qualtrics Finished = 0, LimeSurvey empty submitdate) in the base.
@@ -182,6 +184,7 @@ impl InputSpec {
             strata_col: None,
             psu_col: None,
             fpc_col: None,
+            decimal: None,
             by_col: None,
             include_incomplete: false,
             strict: false,

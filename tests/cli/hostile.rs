@@ -2,6 +2,8 @@
 //! half-written, respondents lost to a guessed header row. Each case is a fixture under
 //! `tests/data/hostile/`.
 
+mod decimal;
+
 use std::path::Path;
 
 use crate::*;
