@@ -3,6 +3,7 @@
 //! `tests/data/hostile/`.
 
 mod decimal;
+mod outputs;
 
 use std::path::Path;
 
