@@ -36,3 +36,48 @@ fn reconstruct_writes_a_csv_that_reads_back_whatever_the_table_is_called() {
         );
     }
 }
+
+/// Characters XML 1.0 allows (its `Char` production).
+fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Python's XML parser (expat) on `file`: `None` when it parses, else its complaint.
+fn python_xml_error(file: &std::path::Path) -> Option<String> {
+    let python = std::env::var("DEPTSHARE_PYTHON").unwrap_or_else(|_| "python3".to_string());
+    let out = std::process::Command::new(python)
+        .args(["-c", "import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])"])
+        .arg(file)
+        .output()
+        .expect("python runs (set DEPTSHARE_PYTHON)");
+    (!out.status.success()).then(|| String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn control_characters_in_a_label_or_title_leave_the_svg_well_formed() {
+    let work = tempfile::tempdir().unwrap();
+    for kind in ["bar", "trend", "stacked"] {
+        let svg = work.path().join(format!("{kind}.svg"));
+        let out = deptshare(&[
+            "chart",
+            kind,
+            &fixture("hostile/control-chars.csv"),
+            "--taxonomy",
+            &fixture("hostile/control-chars-taxonomy.toml"),
+            "--title",
+            "Who\u{c}leads\u{FFFE}\u{FFFF}\u{1}",
+            "--question",
+            "Which\u{b}team?",
+            "--lang",
+            if kind == "trend" { "de" } else { "en" },
+            "--out",
+            svg.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{kind}: {}", stderr(&out));
+        let text = std::fs::read_to_string(&svg).unwrap();
+        let bad: Vec<char> = text.chars().filter(|c| !xml_char(*c)).collect();
+        assert!(bad.is_empty(), "{kind}: characters XML does not allow: {bad:?}");
+        assert!(text.contains("Social") && text.contains("Who"), "{kind}: {text}");
+        assert_eq!(python_xml_error(&svg), None, "{kind}");
+    }
+}
