@@ -182,8 +182,9 @@ pub struct InputArgs {
     /// Primary sampling unit (cluster) column.
     #[arg(long)]
     pub psu_col: Option<String>,
-    /// Finite population correction column (population size or sampling fraction per stratum).
-    #[arg(long)]
+    /// Finite population correction column (population size or sampling fraction per stratum);
+    /// needs --weight-col.
+    #[arg(long, requires = "weight_col")]
     pub fpc_col: Option<String>,
     /// Segment column: estimates per value as well as overall.
     #[arg(long)]
@@ -200,7 +201,7 @@ pub struct InputArgs {
     #[arg(long)]
     pub multi: bool,
     /// Separator between labels in a multiple-choice cell.
-    #[arg(long, default_value = ";", requires = "multi")]
+    #[arg(long, default_value = ";", requires = "multi", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub multi_sep: String,
     /// Keep unfinished responses (Qualtrics Finished = 0, LimeSurvey without submitdate) in the base.
     #[arg(long)]

@@ -32,14 +32,16 @@ pub struct StudyConfig {
 #[serde(deny_unknown_fields)]
 pub struct Estimation {
     /// Interval method; default Wilson, or logit when an input has weights or a design.
+    /// The names below are checked as they are read (`parsed`), so a typo's error has its line.
+    #[serde(default, deserialize_with = "parsed_opt::<CiMethod, _>")]
     pub ci: Option<String>,
     #[serde(default = "default_level")]
     pub level: f64,
     /// A stratum with one PSU: `fail` (as R's default) or `adjust`.
-    #[serde(default = "default_lonely_psu")]
+    #[serde(default = "default_lonely_psu", deserialize_with = "parsed::<LonelyPsu, _>")]
     pub lonely_psu: String,
     /// `answered` (default) or `all`: whether no-answer respondents are in the base.
-    #[serde(default = "default_base")]
+    #[serde(default = "default_base", deserialize_with = "parsed::<Base, _>")]
     pub base: String,
 }
 
@@ -52,6 +54,41 @@ impl Default for Estimation {
             base: default_base(),
         }
     }
+}
+
+/// A name that must parse as a `T` (a method, a theme): checked while the TOML is read, so the
+/// error carries the line and column of the value.
+fn parsed<'de, T, D>(deserializer: D) -> std::result::Result<String, D::Error>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+    D: serde::Deserializer<'de>,
+{
+    let text = String::deserialize(deserializer)?;
+    text.parse::<T>().map_err(serde::de::Error::custom)?;
+    Ok(text)
+}
+
+fn parsed_opt<'de, T, D>(deserializer: D) -> std::result::Result<Option<String>, D::Error>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+    D: serde::Deserializer<'de>,
+{
+    parsed::<T, D>(deserializer).map(Some)
+}
+
+fn parsed_list<'de, T, D>(deserializer: D) -> std::result::Result<Vec<String>, D::Error>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+    D: serde::Deserializer<'de>,
+{
+    let list = Vec::<String>::deserialize(deserializer)?;
+    for text in &list {
+        text.parse::<T>().map_err(serde::de::Error::custom)?;
+    }
+    Ok(list)
 }
 
 fn default_base() -> String {
@@ -69,11 +106,11 @@ fn default_level() -> f64 {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Charts {
-    #[serde(default = "default_theme")]
+    #[serde(default = "default_theme", deserialize_with = "parsed::<crate::chart::Theme, _>")]
     pub theme: String,
-    #[serde(default = "default_langs")]
+    #[serde(default = "default_langs", deserialize_with = "parsed_list::<crate::chart::Lang, _>")]
     pub langs: Vec<String>,
-    #[serde(default = "default_size")]
+    #[serde(default = "default_size", deserialize_with = "parsed::<crate::chart::Size, _>")]
     pub size: String,
 }
 
@@ -213,6 +250,30 @@ impl Input {
         in_lang(lang, &self.title, &self.title_de)
     }
 
+    /// Settings that cannot work together, refused as the command line refuses the same flags.
+    fn check(&self) -> std::result::Result<(), String> {
+        let refuse = |reason: &str| {
+            Err(format!(
+                "[[inputs]] `{}` ({}): {reason}",
+                self.study,
+                self.path.display()
+            ))
+        };
+        if let (Some(wave), Some(column)) = (self.wave, &self.wave_col) {
+            return refuse(&format!(
+                "`wave = {wave}` and `wave_col = \"{column}\"` together: give one (a fixed wave for a file \
+                 without a wave column, or the column)"
+            ));
+        }
+        if self.multi_sep.is_empty() {
+            return refuse("`multi_sep` is empty (it would split every label into characters)");
+        }
+        if self.fpc_col.is_some() && self.weight_col.is_none() {
+            return refuse("`fpc_col` needs `weight_col`: give the sampling weights explicitly");
+        }
+        Ok(())
+    }
+
     /// Weights or any design column: the input is not a simple random sample.
     fn has_design(&self) -> bool {
         self.weight_col.is_some() || self.strata_col.is_some() || self.psu_col.is_some() || self.fpc_col.is_some()
@@ -280,6 +341,7 @@ impl Study {
         if raw.inputs.is_empty() {
             return Err("no [[inputs]]".into());
         }
+        raw.inputs.iter().try_for_each(Input::check)?;
         let taxonomy = build_taxonomy(&raw.taxonomy)?;
         let groups = config_groups(raw.groups.as_ref(), &taxonomy)?;
         Ok(Study {
@@ -449,7 +511,16 @@ fn build_taxonomy(overrides: &TaxonomyOverrides) -> std::result::Result<Taxonomy
     } else {
         Taxonomy::empty()
     };
-    for c in &overrides.categories {
+    for (i, c) in overrides.categories.iter().enumerate() {
+        if c.id.trim().is_empty() {
+            return Err(format!(
+                "[[taxonomy.categories]]: empty category id (the one named `{}`)",
+                c.en
+            ));
+        }
+        if overrides.categories[..i].iter().any(|d| d.id == c.id) {
+            return Err(format!("[[taxonomy.categories]]: `{}` is declared twice", c.id));
+        }
         taxonomy.add_category(&c.id, &c.en, &c.de);
         if !overrides.builtin {
             taxonomy.adopt_builtin_spellings(&c.id);

@@ -4,6 +4,7 @@
 
 mod decimal;
 mod outputs;
+mod usage;
 
 use std::path::Path;
 
