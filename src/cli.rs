@@ -209,6 +209,9 @@ pub struct InputArgs {
     /// Treat any rejected row as an error (exit 1, naming file and line).
     #[arg(long)]
     pub strict: bool,
+    /// Write every rejected row (file, line, reason) to this CSV; stderr shows the first few.
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
     /// Group of categories, NAME=a,b (repeatable); communications=marketing,pr is always on unless redefined.
     #[arg(long = "group", value_name = "NAME=a,b")]
     pub groups: Vec<String>,

@@ -22,6 +22,8 @@ pub struct Analysis {
     pub trend: Trend,
     /// Problems worth a reader's attention that did not stop the run (e.g. an inconsistent published share).
     pub warnings: Vec<String>,
+    /// Whether no-answer respondents are in the base (said in the row account).
+    pub base: stats::Base,
 }
 
 /// Runs read -> normalize -> estimate -> compare. A study read as single choice in one file and
@@ -59,13 +61,20 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
     }
     let tallies = tallies(&mut inputs, taxonomy)?;
     let estimation = estimate_each(&tallies, &choices, &designs, settings, &inputs)?;
+    let unanswered = unanswered_waves(&tallies);
     let mut estimates = estimation.estimates;
+    // Under `--base all` too: every share of such a wave would be 0 % of its no-answers, groups included.
+    estimates.retain(|e| !unanswered.contains_key(&(e.study.clone(), e.wave)));
     estimates.extend(published.estimates);
     estimates.sort_by(|a, b| a.sort_key(taxonomy).cmp(&b.sort_key(taxonomy)));
     let trend = trend::compare_with(&estimates, &estimation.wave_tests, settings.level);
     rejects.sort();
     let mut warnings = published.warnings;
-    warnings.extend(unanswered_waves(&tallies));
+    warnings.extend(unanswered.into_iter().map(|((study, wave), blank)| {
+        format!(
+            "study `{study}` wave {wave}: none of its {blank} respondents answered the question, so it has no shares"
+        )
+    }));
     Ok(Analysis {
         inputs,
         summary,
@@ -74,6 +83,7 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
         estimates,
         trend,
         warnings,
+        base: settings.base,
     })
 }
 
@@ -121,13 +131,13 @@ fn tallies(inputs: &mut [RawInput], taxonomy: &Taxonomy) -> Result<BTreeMap<Stri
     Ok(tallies)
 }
 
-/// Waves in which every accepted respondent left the question blank: they have no base, so no
-/// shares, and would otherwise vanish without a word.
-fn unanswered_waves(tallies: &BTreeMap<String, Tally>) -> Vec<String> {
-    let mut waves: BTreeMap<(&str, i32), (u64, u64)> = BTreeMap::new();
+/// Waves in which every accepted respondent left the question blank, with their number: they
+/// have no base, so no shares, and would otherwise vanish without a word.
+fn unanswered_waves(tallies: &BTreeMap<String, Tally>) -> BTreeMap<(String, i32), u64> {
+    let mut waves: BTreeMap<(String, i32), (u64, u64)> = BTreeMap::new();
     for (study, tally) in tallies {
         for (wave, (answered, blank)) in tally.answered_by_wave() {
-            let entry = waves.entry((study.as_str(), wave)).or_default();
+            let entry = waves.entry((study.clone(), wave)).or_default();
             entry.0 += answered;
             entry.1 += blank;
         }
@@ -135,9 +145,7 @@ fn unanswered_waves(tallies: &BTreeMap<String, Tally>) -> Vec<String> {
     waves
         .into_iter()
         .filter(|(_, (answered, _))| *answered == 0)
-        .map(|((study, wave), (_, blank))| {
-            format!("study `{study}` wave {wave}: none of its {blank} respondents answered the question, so it has no shares")
-        })
+        .map(|(key, (_, blank))| (key, blank))
         .collect()
 }
 
@@ -194,8 +202,15 @@ impl Analysis {
     pub fn summary_line(&self) -> String {
         let s = &self.summary;
         let mut line = format!(
-            "rows read {}, accepted {}, rejected {}, no answer {} (not in the base)",
-            s.rows_read, s.rows_accepted, s.rows_rejected, s.no_answer
+            "rows read {}, accepted {}, rejected {}, no answer {} ({})",
+            s.rows_read,
+            s.rows_accepted,
+            s.rows_rejected,
+            s.no_answer,
+            match self.base {
+                stats::Base::Answered => "not in the base",
+                stats::Base::All => "in the base: --base all",
+            }
         );
         if s.incomplete > 0 {
             line.push_str(&format!(

@@ -69,7 +69,8 @@ pub fn chart(args: &ChartArgs) -> anyhow::Result<Outcome> {
     } else {
         let paths: Vec<_> = specs.iter().map(|s| s.path.as_path()).collect();
         let analysis = super::progress::while_reading(&paths, || pipeline::analyze(&specs, &taxonomy, &settings))?;
-        print_notes(&analysis);
+        super::write_rejects(args.input.rejects.as_deref(), &analysis)?;
+        print_notes(&analysis, super::shares::rejects_at(&args.input));
         from_estimates(args, &analysis, &settings, &taxonomy, &style)?
     };
     let bytes = if png {

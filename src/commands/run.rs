@@ -25,8 +25,8 @@ pub struct Prepared {
     pub hashes: BTreeMap<String, String>,
 }
 
-/// Loads a config and runs the data stages on it.
-pub fn prepare(config: &Path) -> anyhow::Result<Prepared> {
+/// Loads a config and runs the data stages on it; `rejects_at` is where stderr says every reject is.
+pub fn prepare(config: &Path, rejects_at: super::RejectsAt) -> anyhow::Result<Prepared> {
     let study = Study::load(config)?;
     let settings = EstimateSettings {
         base: study.base,
@@ -39,7 +39,7 @@ pub fn prepare(config: &Path) -> anyhow::Result<Prepared> {
     let specs = study.input_specs();
     let paths: Vec<&Path> = specs.iter().map(|s| s.path.as_path()).collect();
     let analysis = super::progress::while_reading(&paths, || pipeline::analyze(&specs, &study.taxonomy, &settings))?;
-    super::print_notes(&analysis);
+    super::print_notes(&analysis, rejects_at);
     let published: Vec<&Path> = study.raw.published.iter().map(|p| p.path.as_path()).collect();
     let checks = reproduce::check(&reproduce::load(&published)?, &analysis.estimates);
     let read: Vec<&Path> = study
@@ -75,7 +75,8 @@ pub fn charts_and_report(prepared: &Prepared, wave: Option<i32>) -> anyhow::Resu
 }
 
 pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
-    let prepared = prepare(&args.config)?;
+    let rejects = args.out.join("rejects.csv");
+    let prepared = prepare(&args.config, super::RejectsAt::File(&rejects))?;
     let (study, analysis, checks) = (&prepared.study, &prepared.analysis, &prepared.checks);
     let mut files = charts_and_report(&prepared, None)?;
     files.push(OutputFile::new(

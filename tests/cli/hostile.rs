@@ -2,6 +2,7 @@
 //! half-written, respondents lost to a guessed header row. Each case is a fixture under
 //! `tests/data/hostile/`.
 
+mod account;
 mod decimal;
 mod outputs;
 mod usage;
