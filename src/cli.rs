@@ -167,8 +167,8 @@ pub struct InputArgs {
     /// Column with the survey year (default: a column named year, wave, jahr or welle).
     #[arg(long, conflicts_with = "wave")]
     pub wave_col: Option<String>,
-    /// Survey year for every row of the files.
-    #[arg(long)]
+    /// Survey year (or wave number, 1 or more) for every row of the files.
+    #[arg(long, value_parser = clap::value_parser!(i32).range(1..))]
     pub wave: Option<i32>,
     /// Column with the respondent id (default: respondent, id or responseid when present).
     #[arg(long)]

@@ -265,6 +265,9 @@ impl Input {
                  without a wave column, or the column)"
             ));
         }
+        if let Some(wave) = self.wave.filter(|w| *w < 1) {
+            return refuse(&format!("`wave = {wave}` is not a year or wave number (1 or more)"));
+        }
         if self.multi_sep.is_empty() {
             return refuse("`multi_sep` is empty (it would split every label into characters)");
         }

@@ -70,6 +70,7 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
     let trend = trend::compare_with(&estimates, &estimation.wave_tests, settings.level);
     rejects.sort();
     let mut warnings = published.warnings;
+    warnings.extend(mixed_waves(&estimates));
     warnings.extend(unanswered.into_iter().map(|((study, wave), blank)| {
         format!(
             "study `{study}` wave {wave}: none of its {blank} respondents answered the question, so it has no shares"
@@ -129,6 +130,27 @@ fn tallies(inputs: &mut [RawInput], taxonomy: &Taxonomy) -> Result<BTreeMap<Stri
         }
     }
     Ok(tallies)
+}
+
+/// A study whose waves mix years with small numbers (`24` beside `2023`): two-digit years, most
+/// likely, and they would be compared as waves 24 and 2023. Warned about, not guessed at.
+fn mixed_waves(estimates: &[Estimate]) -> Vec<String> {
+    let mut waves: BTreeMap<&str, (Option<i32>, Option<i32>)> = BTreeMap::new();
+    for e in estimates {
+        let (small, year) = waves.entry(e.study.as_str()).or_default();
+        let slot = if e.wave < 1000 { small } else { year };
+        *slot = Some(slot.map_or(e.wave, |w: i32| w.min(e.wave)));
+    }
+    waves
+        .into_iter()
+        .filter_map(|(study, (small, year))| {
+            let (small, year) = (small?, year?);
+            Some(format!(
+                "study `{study}` has waves {small} and {year}: if {small} is a two-digit year, write it in full \
+                 (waves are compared as the numbers they are)"
+            ))
+        })
+        .collect()
 }
 
 /// Waves in which every accepted respondent left the question blank, with their number: they

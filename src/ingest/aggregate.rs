@@ -40,6 +40,8 @@ pub struct PublishedFigure {
     pub n: Option<u64>,
     /// Respondents, when the table gives counts rather than percents.
     pub count: Option<u64>,
+    /// The table gives no n for this count: n is the sum of the wave's department counts.
+    pub n_inferred: bool,
     pub bound: Bound,
     pub source: String,
     pub choice: Option<Choice>,
@@ -186,15 +188,14 @@ impl Layout {
         Ok(PublishedFigure {
             line,
             study,
-            wave: wave_text
-                .parse()
-                .map_err(|_| format!("wave `{wave_text}` is not a whole number"))?,
+            wave: super::rules::parse_wave(&wave_text)?,
             category: cell(Some(self.category)),
             label: cell(self.label),
             percent,
             decimals,
             n: parse_n(&cell(self.n), &self.numbers)?,
             count,
+            n_inferred: false,
             bound: parse_bound(&cell(self.bound))?,
             source: cell(self.source),
             choice: parse_choice(&cell(self.choice))?,
@@ -215,6 +216,7 @@ fn complete_counts(figures: &mut [PublishedFigure], groups: &[&str]) -> std::res
     }
     for f in figures.iter_mut() {
         if let Some(count) = f.count {
+            f.n_inferred = f.n.is_none();
             let n =
                 *f.n.get_or_insert(totals.get(&(f.study.clone(), f.wave)).copied().unwrap_or(0));
             if count > n {
@@ -331,6 +333,7 @@ mod tests {
             decimals,
             n: None,
             count: None,
+            n_inferred: false,
             bound,
             source: String::new(),
             choice: None,

@@ -202,6 +202,13 @@ impl Columns {
             numbers: Default::default(),
         };
         let mut rules = rules;
+        let used = [Some(dept), wave_column(rules.wave), rules.respondent, rules.weight];
+        let used = used
+            .into_iter()
+            .chain([rules.stratum, rules.psu, rules.fpc, rules.segment]);
+        for i in used.flatten() {
+            unique_name(path, headers, i)?;
+        }
         rules.decide_numbers(spec.decimal, &cells);
         if rules.weight.is_some() || rules.fpc.is_some() {
             notes.push(format!("{}: {}", path.display(), rules.numbers.describe()));
@@ -225,6 +232,33 @@ pub fn split_labels(cell: &str, spec: &InputSpec, taxonomy: &Taxonomy) -> Vec<St
             .map(str::to_string)
             .collect(),
     }
+}
+
+fn wave_column(wave: Wave) -> Option<usize> {
+    match wave {
+        Wave::Column(i) | Wave::Date(i) => Some(i),
+        Wave::Fixed(_) => None,
+    }
+}
+
+/// A column the tool reads must be the only one of its name: with two, which one holds the data
+/// is a guess (the first used to win silently).
+fn unique_name(path: &Path, headers: &[String], i: usize) -> Result<()> {
+    let same: Vec<usize> = (0..headers.len())
+        .filter(|&j| headers[j].eq_ignore_ascii_case(&headers[i]))
+        .collect();
+    if same.len() < 2 {
+        return Ok(());
+    }
+    let numbers: Vec<String> = same.iter().map(|j| (j + 1).to_string()).collect();
+    Err(Error::Options {
+        path: path.to_path_buf(),
+        reason: format!(
+            "`{}` is the name of columns {} in the header; rename all but one so it is clear which holds the data",
+            headers[i],
+            numbers.join(" and ")
+        ),
+    })
 }
 
 fn find_column(path: &Path, headers: &[String], name: &str) -> Result<usize> {

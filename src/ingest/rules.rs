@@ -193,9 +193,13 @@ pub fn trim(cell: &str) -> &str {
     }
 }
 
+/// A wave: a year or a wave number, so 1 or more (`0` and `-2024` are typing slips, not waves).
 pub fn parse_wave(text: &str) -> Result<i32, String> {
-    text.parse::<i32>()
-        .map_err(|_| format!("wave `{text}` is not a whole number"))
+    match text.parse::<i32>() {
+        Ok(wave) if wave >= 1 => Ok(wave),
+        Ok(_) => Err(format!("wave `{text}` is not a year or wave number (1 or more)")),
+        Err(_) => Err(format!("wave `{text}` is not a whole number")),
+    }
 }
 
 /// A usable survey weight: finite, from `MIN_WEIGHT` to `MAX_WEIGHT`, read with the file's decimal mark.

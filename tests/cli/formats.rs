@@ -386,7 +386,7 @@ fn rejects_csv_lists_ragged_duplicate_invalid_bytes_and_unfinished_rows() {
     let rejects = std::fs::read_to_string(out_dir.join("rejects.csv")).unwrap();
     let name = file.display().to_string();
     for expected in [
-        format!("{name},8,\"incomplete response (Finished is 0/False); left out of the base"),
+        format!("{name},8,\"incomplete response (Finished is not 1/True); left out of the base"),
         format!("{name},9,duplicate respondent `R_1` in wave 2016"),
         format!("{name},10,ragged row: 5 fields where the header has 7"),
         format!("{name},12,invalid bytes in column `Q2`"),

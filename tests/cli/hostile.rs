@@ -4,6 +4,7 @@
 
 mod account;
 mod decimal;
+mod decisions;
 mod outputs;
 mod usage;
 
