@@ -384,6 +384,43 @@ impl Study {
             .collect()
     }
 
+    /// `path` as the config names it: relative to the config's folder (the config itself by its
+    /// file name), so outputs that name files are the same bytes from any working folder.
+    pub fn relative(&self, path: &Path) -> PathBuf {
+        if path == self.file {
+            return self.file.file_name().map_or_else(|| path.to_path_buf(), PathBuf::from);
+        }
+        let folder = self.file.parent().unwrap_or(Path::new(""));
+        path.strip_prefix(folder)
+            .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+    }
+
+    /// The config with its paths as written (relative to its folder), for the manifest.
+    pub fn as_written(&self) -> StudyConfig {
+        let mut raw = self.raw.clone();
+        for input in &mut raw.inputs {
+            input.path = self.relative(&input.path);
+        }
+        for published in &mut raw.published {
+            published.path = self.relative(&published.path);
+        }
+        raw
+    }
+
+    /// Every path the config resolved (inputs, published tables, the config), longest first, with
+    /// its written form: for rewriting the text of outputs that name them.
+    pub fn path_names(&self) -> Vec<(String, String)> {
+        let paths = self.raw.inputs.iter().map(|i| &i.path);
+        let paths = paths.chain(self.raw.published.iter().map(|p| &p.path));
+        let mut names: Vec<(String, String)> = paths
+            .chain(std::iter::once(&self.file))
+            .map(|p| (p.display().to_string(), self.relative(p).display().to_string()))
+            .collect();
+        names.sort_by_key(|(full, _)| std::cmp::Reverse(full.len()));
+        names.dedup();
+        names
+    }
+
     /// Study ids in the order the config first names them.
     pub fn study_ids(&self) -> Vec<&str> {
         let mut ids: Vec<&str> = Vec::new();

@@ -50,12 +50,49 @@ pub fn prepare(config: &Path, rejects_at: super::RejectsAt) -> anyhow::Result<Pr
         .chain(published.iter().copied())
         .collect();
     let hashes = manifest::input_hashes(&study.file, &read)?;
+    let (analysis, checks, hashes) = as_written(&study, analysis, checks, hashes);
     Ok(Prepared {
         study,
         analysis,
         checks,
         hashes,
     })
+}
+
+/// The outputs' file names as the config writes them (relative to its folder), not as resolved
+/// from the working folder: the same run from elsewhere gives the same bytes (issue 13, item 19).
+fn as_written(
+    study: &Study,
+    mut analysis: Analysis,
+    mut checks: Vec<Check>,
+    hashes: BTreeMap<String, String>,
+) -> (Analysis, Vec<Check>, BTreeMap<String, String>) {
+    let names = study.path_names();
+    let rename = |text: &str| {
+        names.iter().fold(text.to_string(), |text, (full, written)| {
+            text.replace(full.as_str(), written)
+        })
+    };
+    for reject in &mut analysis.rejects {
+        reject.file = study.relative(Path::new(&reject.file)).display().to_string();
+    }
+    analysis.rejects.sort();
+    for warning in &mut analysis.warnings {
+        *warning = rename(warning);
+    }
+    for check in &mut checks {
+        check.file = study.relative(&check.file);
+    }
+    let hashes = hashes
+        .into_iter()
+        .map(|(path, hash)| {
+            (
+                study.relative(Path::new(&path)).to_string_lossy().replace('\\', "/"),
+                hash,
+            )
+        })
+        .collect();
+    (analysis, checks, hashes)
 }
 
 /// Charts plus the report, for `run` and `report`.
@@ -99,7 +136,12 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
         serde_json::to_string_pretty(checks)? + "\n",
     ));
     let written: Vec<&Path> = files.iter().map(|f| f.path.as_path()).collect();
-    let manifest_text = manifest::render(&study.file, &study.raw, prepared.hashes.clone(), &written)?;
+    let manifest_text = manifest::render(
+        &study.relative(&study.file),
+        &study.as_written(),
+        prepared.hashes.clone(),
+        &written,
+    )?;
     let mut keep = written.clone();
     keep.push(Path::new("manifest.json"));
     // Charts of a study that left the config, say: what the last run wrote and this one does not.

@@ -78,3 +78,55 @@ fn the_first_rejects_are_shown_and_the_rest_are_in_the_file_named() {
     let lines: Vec<String> = reader.records().map(|r| r.unwrap()[1].to_string()).collect();
     assert_eq!(lines, ["3", "5", "6", "7", "8", "9", "10"]);
 }
+
+/// Every file under `dir` with its bytes, by name.
+fn tree(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let name = path.strip_prefix(dir).unwrap().display().to_string();
+                files.insert(name, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn a_run_from_another_folder_writes_the_same_bytes() {
+    let work = tempfile::tempdir().unwrap();
+    let config = fixture("hostile/paths.toml");
+    let runs = [
+        (root(), "tests/data/hostile/paths.toml".to_string(), "a"),
+        (root().join("tests/data/hostile"), "paths.toml".to_string(), "b"),
+        (work.path().to_path_buf(), config.clone(), "c"),
+    ];
+    let mut outputs = Vec::new();
+    for (cwd, config, name) in &runs {
+        let out = work.path().join(name);
+        let run = deptshare_in(cwd, &["run", "--config", config, "--out", out.to_str().unwrap()]);
+        assert!(run.status.success(), "{name}: {}", stderr(&run));
+        outputs.push(tree(&out));
+    }
+    let rejects = String::from_utf8(outputs[0]["rejects.csv"].clone()).unwrap();
+    assert!(rejects.contains("\nmany-rejects.csv,3,"), "{rejects}");
+    let manifest = String::from_utf8(outputs[0]["manifest.json"].clone()).unwrap();
+    assert!(!manifest.contains("tests/data"), "{manifest}");
+    for (i, other) in outputs.iter().enumerate().skip(1) {
+        for (file, bytes) in &outputs[0] {
+            assert!(
+                other.get(file) == Some(bytes),
+                "{file} differs between run a and run {}:\n{}\n---\n{}",
+                runs[i].2,
+                String::from_utf8_lossy(bytes),
+                String::from_utf8_lossy(other.get(file).map_or(&[][..], |b| &b[..]))
+            );
+        }
+        assert_eq!(other.len(), outputs[0].len());
+    }
+}

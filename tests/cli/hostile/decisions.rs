@@ -38,7 +38,11 @@ fn a_finished_flag_that_says_neither_counts_as_unfinished() {
     assert_eq!(results["ingest"]["rows_accepted"], 2);
     assert_eq!(results["ingest"]["incomplete"], 3);
     assert_eq!(estimate(&results, 2024, "marketing")["n"], 2);
-    assert!(stderr(&out).contains(":8: incomplete response (Finished is not 1/True)"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(":8: incomplete response (Finished is not 1/True)"),
+        "{}",
+        stderr(&out)
+    );
     let kept = shares("qualtrics-finished-maybe.csv", &["--include-incomplete"]);
     assert_eq!(json(&kept)["ingest"]["rows_accepted"], 5);
 }
