@@ -242,8 +242,12 @@ fn wave_column(wave: Wave) -> Option<usize> {
 }
 
 /// A column the tool reads must be the only one of its name: with two, which one holds the data
-/// is a guess (the first used to win silently).
+/// is a guess (the first used to win silently). Empty names are no names (SurveyMonkey leaves
+/// continuation columns blank): such a column is found by its values, never by name.
 fn unique_name(path: &Path, headers: &[String], i: usize) -> Result<()> {
+    if headers[i].is_empty() {
+        return Ok(());
+    }
     let same: Vec<usize> = (0..headers.len())
         .filter(|&j| headers[j].eq_ignore_ascii_case(&headers[i]))
         .collect();
