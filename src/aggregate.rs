@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
-use crate::ingest::aggregate::{Bound, PublishedFigure, read_published};
+use crate::ingest::aggregate::{Bound, PublishedFigure, read_published_with};
 use crate::ingest::{Choice, IngestSummary, InputSpec, Reject};
 use crate::stats::proportion::interval;
 use crate::stats::{Estimate, EstimateSettings, Group, Kind};
@@ -25,7 +25,7 @@ pub const NO_INTERVAL: &str = "none (n not published)";
 
 /// Reads `spec.path` as a published table and turns each figure into an estimate.
 pub fn read(spec: &InputSpec, taxonomy: &Taxonomy, settings: &EstimateSettings) -> Result<AggregateInput> {
-    let figures = read_published(&spec.path)?;
+    let figures = read_published_with(&spec.path, spec.decimal)?;
     let mut out = AggregateInput::default();
     let mut seen: BTreeMap<(String, i32, String), u64> = BTreeMap::new();
     for figure in &figures {
@@ -64,6 +64,7 @@ pub fn read(spec: &InputSpec, taxonomy: &Taxonomy, settings: &EstimateSettings) 
             .push(estimate(study, category, kind, choice, figure, settings));
     }
     out.summary.rows_rejected = out.rejects.len() as u64;
+    out.warnings.extend(inferred_n(spec, &figures));
     check_single_choice_sums(spec, &out, &figures)?;
     add_groups(&mut out, settings);
     Ok(out)
@@ -136,6 +137,30 @@ fn classify(
             others: Vec::new(),
         }),
     }
+}
+
+/// A count table without n takes n as the sum of the wave's department counts, which is right
+/// only when each respondent is counted once: said for each such wave, never left implicit.
+fn inferred_n(spec: &InputSpec, figures: &[PublishedFigure]) -> Vec<String> {
+    let mut waves: BTreeMap<(&str, i32), u64> = BTreeMap::new();
+    for f in figures.iter().filter(|f| f.n_inferred) {
+        waves.insert((&f.study, f.wave), f.n.unwrap_or(0));
+    }
+    waves
+        .into_iter()
+        .map(|((study, wave), n)| {
+            let study = if study.is_empty() {
+                String::new()
+            } else {
+                format!("study `{study}` ")
+            };
+            format!(
+                "{}: {study}wave {wave} publishes no n: n = {n} is inferred as the sum of its department counts \
+                 (right only if every respondent is counted once; add an `n` column if the table gives one)",
+                spec.path.display()
+            )
+        })
+        .collect()
 }
 
 fn inconsistent(spec: &InputSpec, figure: &PublishedFigure) -> String {

@@ -186,8 +186,8 @@ pub struct InputArgs {
     /// Column with the survey year (default: a column named year, wave, jahr or welle).
     #[arg(long, conflicts_with = "wave")]
     pub wave_col: Option<String>,
-    /// Survey year for every row of the files.
-    #[arg(long)]
+    /// Survey year (or wave number, 1 or more) for every row of the files.
+    #[arg(long, value_parser = clap::value_parser!(i32).range(1..))]
     pub wave: Option<i32>,
     /// Column with the respondent id (default: respondent, id or responseid when present).
     #[arg(long)]
@@ -201,12 +201,18 @@ pub struct InputArgs {
     /// Primary sampling unit (cluster) column.
     #[arg(long)]
     pub psu_col: Option<String>,
-    /// Finite population correction column (population size or sampling fraction per stratum).
-    #[arg(long)]
+    /// Finite population correction column (population size or sampling fraction per stratum);
+    /// needs --weight-col.
+    #[arg(long, requires = "weight_col")]
     pub fpc_col: Option<String>,
     /// Segment column: estimates per value as well as overall.
     #[arg(long)]
     pub by: Option<String>,
+    /// Decimal mark of the numbers (weights, fpc, published figures), `,` or `.`: the other
+    /// separates thousands. Default: decided per file from its numbers; a cell such as `1,500`
+    /// that they leave open is rejected.
+    #[arg(long, value_name = ", | .", value_parser = parse_decimal)]
+    pub decimal: Option<crate::ingest::rules::Decimal>,
     /// Study name in the output (files given together form one study).
     #[arg(long, default_value = "survey")]
     pub study: String,
@@ -214,7 +220,7 @@ pub struct InputArgs {
     #[arg(long)]
     pub multi: bool,
     /// Separator between labels in a multiple-choice cell.
-    #[arg(long, default_value = ";", requires = "multi")]
+    #[arg(long, default_value = ";", requires = "multi", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub multi_sep: String,
     /// Keep unfinished responses (Qualtrics Finished = 0, LimeSurvey without submitdate) in the base.
     #[arg(long)]
@@ -222,6 +228,9 @@ pub struct InputArgs {
     /// Treat any rejected row as an error (exit 1, naming file and line).
     #[arg(long)]
     pub strict: bool,
+    /// Write every rejected row (file, line, reason) to this CSV; stderr shows the first few.
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
     /// Group of categories, NAME=a,b (repeatable); communications=marketing,pr is always on unless redefined.
     #[arg(long = "group", value_name = "NAME=a,b")]
     pub groups: Vec<String>,
@@ -370,6 +379,10 @@ fn parse_sig_level(text: &str) -> Result<f64, String> {
 }
 
 fn parse_lonely_psu(text: &str) -> Result<crate::stats::LonelyPsu, String> {
+    text.parse()
+}
+
+fn parse_decimal(text: &str) -> Result<crate::ingest::rules::Decimal, String> {
     text.parse()
 }
 

@@ -60,14 +60,16 @@ fn default_epsilon() -> f64 {
 #[serde(deny_unknown_fields)]
 pub struct Estimation {
     /// Interval method; default Wilson, or logit when an input has weights or a design.
+    /// The names below are checked as they are read (`parsed`), so a typo's error has its line.
+    #[serde(default, deserialize_with = "parsed_opt::<CiMethod, _>")]
     pub ci: Option<String>,
     #[serde(default = "default_level")]
     pub level: f64,
     /// A stratum with one PSU: `fail` (as R's default) or `adjust`.
-    #[serde(default = "default_lonely_psu")]
+    #[serde(default = "default_lonely_psu", deserialize_with = "parsed::<LonelyPsu, _>")]
     pub lonely_psu: String,
     /// `answered` (default) or `all`: whether no-answer respondents are in the base.
-    #[serde(default = "default_base")]
+    #[serde(default = "default_base", deserialize_with = "parsed::<Base, _>")]
     pub base: String,
     /// Segment pairs: p-value adjustment (`none`, `holm`, `fdr`) and the level letters mark.
     #[serde(default)]
@@ -93,6 +95,41 @@ impl Default for Estimation {
     }
 }
 
+/// A name that must parse as a `T` (a method, a theme): checked while the TOML is read, so the
+/// error carries the line and column of the value.
+fn parsed<'de, T, D>(deserializer: D) -> std::result::Result<String, D::Error>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+    D: serde::Deserializer<'de>,
+{
+    let text = String::deserialize(deserializer)?;
+    text.parse::<T>().map_err(serde::de::Error::custom)?;
+    Ok(text)
+}
+
+fn parsed_opt<'de, T, D>(deserializer: D) -> std::result::Result<Option<String>, D::Error>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+    D: serde::Deserializer<'de>,
+{
+    parsed::<T, D>(deserializer).map(Some)
+}
+
+fn parsed_list<'de, T, D>(deserializer: D) -> std::result::Result<Vec<String>, D::Error>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+    D: serde::Deserializer<'de>,
+{
+    let list = Vec::<String>::deserialize(deserializer)?;
+    for text in &list {
+        text.parse::<T>().map_err(serde::de::Error::custom)?;
+    }
+    Ok(list)
+}
+
 fn default_base() -> String {
     Base::Answered.as_str().to_string()
 }
@@ -108,11 +145,11 @@ fn default_level() -> f64 {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Charts {
-    #[serde(default = "default_theme")]
+    #[serde(default = "default_theme", deserialize_with = "parsed::<crate::chart::Theme, _>")]
     pub theme: String,
-    #[serde(default = "default_langs")]
+    #[serde(default = "default_langs", deserialize_with = "parsed_list::<crate::chart::Lang, _>")]
     pub langs: Vec<String>,
-    #[serde(default = "default_size")]
+    #[serde(default = "default_size", deserialize_with = "parsed::<crate::chart::Size, _>")]
     pub size: String,
 }
 
@@ -231,6 +268,8 @@ pub struct Input {
     pub fpc_col: Option<String>,
     /// Segment column for estimates by segment.
     pub by: Option<String>,
+    /// Decimal mark of the file's numbers, `","` or `"."` (default: decided from the file).
+    pub decimal: Option<crate::ingest::rules::Decimal>,
     /// Keep unfinished responses in the base.
     #[serde(default)]
     pub include_incomplete: bool,
@@ -250,6 +289,33 @@ impl Input {
     /// The study's title for charts in `lang` ("en" or "de").
     pub fn title_in(&self, lang: &str) -> &str {
         in_lang(lang, &self.title, &self.title_de)
+    }
+
+    /// Settings that cannot work together, refused as the command line refuses the same flags.
+    fn check(&self) -> std::result::Result<(), String> {
+        let refuse = |reason: &str| {
+            Err(format!(
+                "[[inputs]] `{}` ({}): {reason}",
+                self.study,
+                self.path.display()
+            ))
+        };
+        if let (Some(wave), Some(column)) = (self.wave, &self.wave_col) {
+            return refuse(&format!(
+                "`wave = {wave}` and `wave_col = \"{column}\"` together: give one (a fixed wave for a file \
+                 without a wave column, or the column)"
+            ));
+        }
+        if let Some(wave) = self.wave.filter(|w| *w < 1) {
+            return refuse(&format!("`wave = {wave}` is not a year or wave number (1 or more)"));
+        }
+        if self.multi_sep.is_empty() {
+            return refuse("`multi_sep` is empty (it would split every label into characters)");
+        }
+        if self.fpc_col.is_some() && self.weight_col.is_none() {
+            return refuse("`fpc_col` needs `weight_col`: give the sampling weights explicitly");
+        }
+        Ok(())
     }
 
     /// Weights or any design column: the input is not a simple random sample.
@@ -362,6 +428,7 @@ impl Study {
         if raw.inputs.is_empty() {
             return Err("no [[inputs]]".into());
         }
+        raw.inputs.iter().try_for_each(Input::check)?;
         let taxonomy = build_taxonomy(&raw.taxonomy)?;
         let groups = config_groups(raw.groups.as_ref(), &taxonomy)?;
         Ok(Study {
@@ -394,6 +461,7 @@ impl Study {
                 strata_col: i.strata_col.clone(),
                 psu_col: i.psu_col.clone(),
                 fpc_col: i.fpc_col.clone(),
+                decimal: i.decimal,
                 by_col: i.by.clone(),
                 calibration_cols: Vec::new(),
                 include_incomplete: i.include_incomplete,
@@ -401,6 +469,43 @@ impl Study {
                 sheet: i.sheet.clone(),
             })
             .collect()
+    }
+
+    /// `path` as the config names it: relative to the config's folder (the config itself by its
+    /// file name), so outputs that name files are the same bytes from any working folder.
+    pub fn relative(&self, path: &Path) -> PathBuf {
+        if path == self.file {
+            return self.file.file_name().map_or_else(|| path.to_path_buf(), PathBuf::from);
+        }
+        let folder = self.file.parent().unwrap_or(Path::new(""));
+        path.strip_prefix(folder)
+            .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+    }
+
+    /// The config with its paths as written (relative to its folder), for the manifest.
+    pub fn as_written(&self) -> StudyConfig {
+        let mut raw = self.raw.clone();
+        for input in &mut raw.inputs {
+            input.path = self.relative(&input.path);
+        }
+        for published in &mut raw.published {
+            published.path = self.relative(&published.path);
+        }
+        raw
+    }
+
+    /// Every path the config resolved (inputs, published tables, the config), longest first, with
+    /// its written form: for rewriting the text of outputs that name them.
+    pub fn path_names(&self) -> Vec<(String, String)> {
+        let paths = self.raw.inputs.iter().map(|i| &i.path);
+        let paths = paths.chain(self.raw.published.iter().map(|p| &p.path));
+        let mut names: Vec<(String, String)> = paths
+            .chain(std::iter::once(&self.file))
+            .map(|p| (p.display().to_string(), self.relative(p).display().to_string()))
+            .collect();
+        names.sort_by_key(|(full, _)| std::cmp::Reverse(full.len()));
+        names.dedup();
+        names
     }
 
     /// Study ids in the order the config first names them.
@@ -536,7 +641,16 @@ fn build_taxonomy(overrides: &TaxonomyOverrides) -> std::result::Result<Taxonomy
     } else {
         Taxonomy::empty()
     };
-    for c in &overrides.categories {
+    for (i, c) in overrides.categories.iter().enumerate() {
+        if c.id.trim().is_empty() {
+            return Err(format!(
+                "[[taxonomy.categories]]: empty category id (the one named `{}`)",
+                c.en
+            ));
+        }
+        if overrides.categories[..i].iter().any(|d| d.id == c.id) {
+            return Err(format!("[[taxonomy.categories]]: `{}` is declared twice", c.id));
+        }
         taxonomy.add_category(&c.id, &c.en, &c.de);
         if !overrides.builtin {
             taxonomy.adopt_builtin_spellings(&c.id);

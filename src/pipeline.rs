@@ -28,6 +28,8 @@ pub struct Analysis {
     pub segment_tests: Vec<stats::segments::SegmentTest>,
     /// Who ranks first, per study, wave and segment.
     pub ranks: Vec<stats::ranks::Rank>,
+    /// Whether no-answer respondents are in the base (said in the row account).
+    pub base: stats::Base,
 }
 
 /// Runs read -> normalize -> estimate -> compare. A study read as single choice in one file and
@@ -78,13 +80,21 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
     }
     let tallies = tallies(&mut inputs, taxonomy)?;
     let estimation = estimate_each(&tallies, &choices, &designs, settings, &inputs)?;
+    let unanswered = unanswered_waves(&tallies);
     let mut estimates = estimation.estimates;
+    // Under `--base all` too: every share of such a wave would be 0 % of its no-answers, groups included.
+    estimates.retain(|e| !unanswered.contains_key(&(e.study.clone(), e.wave)));
     estimates.extend(published.estimates);
     estimates.sort_by(|a, b| a.sort_key(taxonomy).cmp(&b.sort_key(taxonomy)));
     let trend = trend::compare_with(&estimates, &estimation.wave_tests, settings.level);
     rejects.sort();
     let mut warnings = published.warnings;
-    warnings.extend(unanswered_waves(&tallies));
+    warnings.extend(mixed_waves(&estimates));
+    warnings.extend(unanswered.into_iter().map(|((study, wave), blank)| {
+        format!(
+            "study `{study}` wave {wave}: none of its {blank} respondents answered the question, so it has no shares"
+        )
+    }));
     for report in &estimation.weighting {
         warnings.extend(report.warnings.iter().map(|w| format!("study `{}`, {w}", report.study)));
     }
@@ -99,6 +109,7 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
         weighting: estimation.weighting,
         segment_tests: estimation.segment_tests,
         ranks: estimation.ranks,
+        base: settings.base,
     })
 }
 
@@ -149,13 +160,34 @@ fn tallies(inputs: &mut [RawInput], taxonomy: &Taxonomy) -> Result<BTreeMap<Stri
     Ok(tallies)
 }
 
-/// Waves in which every accepted respondent left the question blank: they have no base, so no
-/// shares, and would otherwise vanish without a word.
-fn unanswered_waves(tallies: &BTreeMap<String, Tally>) -> Vec<String> {
-    let mut waves: BTreeMap<(&str, i32), (u64, u64)> = BTreeMap::new();
+/// A study whose waves mix years with small numbers (`24` beside `2023`): two-digit years, most
+/// likely, and they would be compared as waves 24 and 2023. Warned about, not guessed at.
+fn mixed_waves(estimates: &[Estimate]) -> Vec<String> {
+    let mut waves: BTreeMap<&str, (Option<i32>, Option<i32>)> = BTreeMap::new();
+    for e in estimates {
+        let (small, year) = waves.entry(e.study.as_str()).or_default();
+        let slot = if e.wave < 1000 { small } else { year };
+        *slot = Some(slot.map_or(e.wave, |w: i32| w.min(e.wave)));
+    }
+    waves
+        .into_iter()
+        .filter_map(|(study, (small, year))| {
+            let (small, year) = (small?, year?);
+            Some(format!(
+                "study `{study}` has waves {small} and {year}: if {small} is a two-digit year, write it in full \
+                 (waves are compared as the numbers they are)"
+            ))
+        })
+        .collect()
+}
+
+/// Waves in which every accepted respondent left the question blank, with their number: they
+/// have no base, so no shares, and would otherwise vanish without a word.
+fn unanswered_waves(tallies: &BTreeMap<String, Tally>) -> BTreeMap<(String, i32), u64> {
+    let mut waves: BTreeMap<(String, i32), (u64, u64)> = BTreeMap::new();
     for (study, tally) in tallies {
         for (wave, (answered, blank)) in tally.answered_by_wave() {
-            let entry = waves.entry((study.as_str(), wave)).or_default();
+            let entry = waves.entry((study.clone(), wave)).or_default();
             entry.0 += answered;
             entry.1 += blank;
         }
@@ -163,9 +195,7 @@ fn unanswered_waves(tallies: &BTreeMap<String, Tally>) -> Vec<String> {
     waves
         .into_iter()
         .filter(|(_, (answered, _))| *answered == 0)
-        .map(|((study, wave), (_, blank))| {
-            format!("study `{study}` wave {wave}: none of its {blank} respondents answered the question, so it has no shares")
-        })
+        .map(|(key, (_, blank))| (key, blank))
         .collect()
 }
 
@@ -222,8 +252,15 @@ impl Analysis {
     pub fn summary_line(&self) -> String {
         let s = &self.summary;
         let mut line = format!(
-            "rows read {}, accepted {}, rejected {}, no answer {} (not in the base)",
-            s.rows_read, s.rows_accepted, s.rows_rejected, s.no_answer
+            "rows read {}, accepted {}, rejected {}, no answer {} ({})",
+            s.rows_read,
+            s.rows_accepted,
+            s.rows_rejected,
+            s.no_answer,
+            match self.base {
+                stats::Base::Answered => "not in the base",
+                stats::Base::All => "in the base: --base all",
+            }
         );
         if s.incomplete > 0 {
             line.push_str(&format!(

@@ -9,6 +9,7 @@ use crate::demo::allocate;
 use crate::error::{Error, Result};
 use crate::ingest::Choice;
 use crate::ingest::aggregate::{Bound, PublishedFigure, read_published};
+use crate::report::csv::safe_cell;
 use crate::stats::Group;
 use crate::taxonomy::Taxonomy;
 
@@ -54,7 +55,7 @@ pub fn reconstruct(path: &Path, taxonomy: &Taxonomy, groups: &[Group], assumed_n
         };
         waves.push(plan(path, taxonomy, study, wave, n, n_source, &rows)?);
     }
-    Ok(render(path, &waves))
+    render(path, &waves)
 }
 
 fn plan(
@@ -100,30 +101,44 @@ fn plan(
     })
 }
 
-fn render(path: &Path, waves: &[Wave]) -> String {
-    let mut csv = format!(
+/// The CSV: `#` comment lines (the file name escaped, so a line break in it cannot start a row),
+/// then rows written by the csv crate (quoted where needed) with formula-like cells neutralised.
+fn render(path: &Path, waves: &[Wave]) -> Result<String> {
+    let name = path
+        .file_name()
+        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let mut text = format!(
         "# RECONSTRUCTED respondent rows, not survey microdata: made by `deptshare reconstruct` from {}.\n\
          # Counts are largest-remainder allocations of the published shares; any remainder the table does not\n\
          # break down is \"Not reported\". Intervals computed from these rows are only as good as n:\n",
-        path.file_name()
-            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+        name.escape_debug()
     );
     for w in waves {
         let how = match w.n_source {
             NSource::Published => "published",
             NSource::Assumed => "ASSUMED (not published)",
         };
-        let _ = writeln!(csv, "# {} {}: n = {} {how}", w.study, w.wave, w.n);
+        let _ = writeln!(text, "# {} {}: n = {} {how}", w.study.escape_debug(), w.wave, w.n);
     }
-    csv.push_str("respondent,study,wave,department\n");
+    let err = |e: csv::Error| Error::Invalid(format!("writing csv: {e}"));
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record(["respondent", "study", "wave", "department"])
+        .map_err(err)?;
     for w in waves {
         let mut id = 0;
         for (label, count) in &w.counts {
             for _ in 0..*count {
                 id += 1;
-                let _ = writeln!(csv, "{}-{}-{id:05},{},{},{label}", w.study, w.wave, w.study, w.wave);
+                let respondent = format!("{}-{}-{id:05}", w.study, w.wave);
+                let row = [respondent, w.study.clone(), w.wave.to_string(), label.clone()];
+                writer.write_record(row.iter().map(|c| safe_cell(c))).map_err(err)?;
             }
         }
     }
-    csv
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| Error::Invalid(format!("writing csv: {e}")))?;
+    text.push_str(&String::from_utf8_lossy(&bytes));
+    Ok(text)
 }

@@ -44,6 +44,11 @@ pub fn parse_targets(path: &Path, bytes: &[u8]) -> Result<Targets> {
     } else {
         b','
     };
+    // A semicolon file writes decimal commas (German spreadsheets); a comma file decimal points.
+    let decimal = match delimiter {
+        b';' => crate::ingest::rules::Decimal::Comma,
+        _ => crate::ingest::rules::Decimal::Point,
+    };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .comment(Some(b'#'))
@@ -101,7 +106,7 @@ pub fn parse_targets(path: &Path, bytes: &[u8]) -> Result<Targets> {
             return Err(parse(path, line, "empty variable or level".to_string()));
         }
         let number = cell(value);
-        let target: f64 = match crate::ingest::rules::parse_decimal(number) {
+        let target: f64 = match crate::ingest::rules::numbers::read(number, decimal) {
             Some(t) if t.is_finite() && t >= 0.0 => t,
             _ => {
                 return Err(parse(
@@ -257,6 +262,12 @@ mod tests {
         assert_eq!(t.columns, vec!["size", "sector"]);
         assert_eq!((t.margins[0].wave, t.margins[1].wave), (None, Some(2024)));
         assert_eq!(t.margins[0].columns, vec![0, 1]);
+    }
+
+    #[test]
+    fn a_semicolon_file_writes_decimal_commas() {
+        let t = read("variable;level;target\nsize;a;0,25\nsize;b;0,75\n").unwrap();
+        assert_eq!(t.margins[0].levels[0].1, 0.25);
     }
 
     #[test]

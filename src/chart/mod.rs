@@ -96,7 +96,25 @@ pub fn render_svg(chart: &Chart, style: &Style) -> Result<String, ChartError> {
         return Err(ChartError::Backend("the SVG backend wrote no <svg> element".into()));
     };
     out.insert_str(end + 1, &alt);
-    Ok(out)
+    Ok(xml_chars(out))
+}
+
+/// The SVG with every character XML 1.0 does not allow replaced (C0 controls other than tab and
+/// line breaks, U+FFFE, U+FFFF: one in a title or label made the file unreadable to XML
+/// parsers): a vertical tab or form feed by a space, any other by U+FFFD.
+fn xml_chars(svg: String) -> String {
+    let allowed =
+        |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
+    if svg.chars().all(allowed) {
+        return svg;
+    }
+    svg.chars()
+        .map(|c| match c {
+            c if allowed(c) => c,
+            '\u{b}' | '\u{c}' => ' ',
+            _ => '\u{FFFD}',
+        })
+        .collect()
 }
 
 fn xml_escape(text: &str) -> String {

@@ -194,9 +194,9 @@ impl Default for Style {
 /// into `font-family`, so it doubles as a CSS fallback list.
 pub(crate) const FONT_FAMILY: &str = "DejaVu Sans, Bitstream Vera Sans, Verdana, sans-serif";
 
-static DEJAVU_SANS: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/fonts/DejaVuSans.ttf"));
-static DEJAVU_SANS_BOLD: &[u8] =
-    include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/fonts/DejaVuSans-Bold.ttf"));
+// Relative to this file, not to the crate, so the fuzz crate (which compiles it by path) finds them.
+static DEJAVU_SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+static DEJAVU_SANS_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
 /// ab_glyph scales a font so that ascent − descent equals the requested size; for DejaVu
 /// Sans that is (1901 + 483) / 2048 em. The SVG backend writes `font-size = size / 1.24`.

@@ -6,7 +6,7 @@ use crate::chart::{Chart, Lang, Style, describe, render_png, render_svg};
 use crate::cli::{ChartArgs, ChartKind};
 use crate::figures::{self, StudyText};
 use crate::ingest::Choice;
-use crate::ingest::aggregate::read_published;
+use crate::ingest::aggregate::read_published_with;
 use crate::pipeline::{self, Analysis};
 use crate::report::{OutputFile, write_atomic};
 use crate::stats::{Estimate, EstimateSettings, Group};
@@ -60,7 +60,7 @@ pub fn chart(args: &ChartArgs) -> anyhow::Result<Outcome> {
     let chart = if args.kind == ChartKind::Published {
         let mut published = Vec::new();
         for file in &args.input.files {
-            published.extend(read_published(file)?);
+            published.extend(read_published_with(file, args.input.decimal)?);
         }
         let group = marked_group(&settings.groups, &args.input.groups);
         let names = file_names(args);
@@ -69,7 +69,8 @@ pub fn chart(args: &ChartArgs) -> anyhow::Result<Outcome> {
     } else {
         let paths: Vec<_> = specs.iter().map(|s| s.path.as_path()).collect();
         let analysis = super::progress::while_reading(&paths, || pipeline::analyze(&specs, &taxonomy, &settings))?;
-        print_notes(&analysis);
+        super::write_rejects(args.input.rejects.as_deref(), &analysis)?;
+        print_notes(&analysis, super::shares::rejects_at(&args.input));
         from_estimates(args, &analysis, &settings, &taxonomy, &style)?
     };
     let bytes = if png {

@@ -73,6 +73,7 @@ pub fn input_settings(args: &InputArgs) -> anyhow::Result<(Vec<InputSpec>, Estim
             strata_col: args.strata_col.clone(),
             psu_col: args.psu_col.clone(),
             fpc_col: args.fpc_col.clone(),
+            decimal: args.decimal,
             by_col: args.by.clone(),
             calibration_cols: Vec::new(),
             include_incomplete: args.include_incomplete,
@@ -156,8 +157,22 @@ fn default_method(args: &InputArgs) -> crate::stats::CiMethod {
     }
 }
 
-/// Prints what was detected and the row account on stderr.
-pub fn print_notes(analysis: &crate::pipeline::Analysis) {
+/// Where every rejected row can be read, said after the first few.
+#[derive(Debug, Clone, Copy)]
+pub enum RejectsAt<'a> {
+    /// A rejects.csv this command writes.
+    File(&'a std::path::Path),
+    /// `--rejects FILE` was not given.
+    Flag,
+    /// A command that writes none (`reproduce`).
+    Run,
+}
+
+/// Rejected rows shown on stderr before saying where the rest are.
+const REJECTS_SHOWN: usize = 5;
+
+/// Prints what was detected, the row account, and the first rejects (with where the rest are) on stderr.
+pub fn print_notes(analysis: &crate::pipeline::Analysis, rejects_at: RejectsAt) {
     for note in analysis.notes() {
         eprintln!("{note}");
     }
@@ -165,4 +180,34 @@ pub fn print_notes(analysis: &crate::pipeline::Analysis) {
         eprintln!("warning: {warning}");
     }
     eprintln!("{}", analysis.summary_line());
+    let rejects = &analysis.rejects;
+    for r in rejects.iter().take(REJECTS_SHOWN) {
+        eprintln!("  rejected {}:{}: {}", r.file, r.line, r.reason);
+    }
+    let n = rejects.len();
+    let rest = match rejects_at {
+        RejectsAt::File(path) => format!("all {n} are in {}", path.display()),
+        RejectsAt::Flag => format!("--rejects FILE writes all {n} to a CSV"),
+        RejectsAt::Run => format!("`deptshare run` writes all {n} to rejects.csv"),
+    };
+    match n {
+        0 => {}
+        n if n > REJECTS_SHOWN => eprintln!("  ... and {} more; {rest}", n - REJECTS_SHOWN),
+        _ => eprintln!("  ({rest})"),
+    }
+}
+
+/// Writes every rejected row to `--rejects FILE` (a CSV as `run` writes), atomically.
+pub fn write_rejects(path: Option<&std::path::Path>, analysis: &crate::pipeline::Analysis) -> anyhow::Result<()> {
+    let Some(path) = path else { return Ok(()) };
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| UsageError(format!("--rejects {}: not a file name", path.display())))?;
+    let csv = crate::report::csv::rejects(&analysis.rejects)?;
+    crate::report::write_atomic(folder, &[crate::report::OutputFile::new(name, csv)])?;
+    Ok(())
 }

@@ -10,7 +10,8 @@ use super::Outcome;
 use super::run::{charts_and_report, prepare};
 
 pub fn report(args: &ReportArgs) -> anyhow::Result<Outcome> {
-    let prepared = prepare(&args.config, Some(&args.weighting))?;
+    let rejects = args.out.join("rejects.csv");
+    let prepared = prepare(&args.config, Some(&args.weighting), super::RejectsAt::File(&rejects))?;
     if let Some(wave) = args.wave
         && !prepared.analysis.estimates.iter().any(|e| e.wave == wave)
     {

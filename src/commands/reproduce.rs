@@ -7,7 +7,7 @@ use crate::reproduce::{self, failures};
 use super::Outcome;
 
 pub fn reproduce(args: &ReproduceArgs) -> anyhow::Result<Outcome> {
-    let checks = super::run::prepare(&args.config, None)?.checks;
+    let checks = super::run::prepare(&args.config, None, super::RejectsAt::Run)?.checks;
     match args.format {
         ReproduceFormat::Table => print!("{}", reproduce::table(Layout::Text, &checks)),
         ReproduceFormat::Json => println!("{}", serde_json::to_string_pretty(&checks)?),

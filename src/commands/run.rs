@@ -26,8 +26,13 @@ pub struct Prepared {
 }
 
 /// Loads a config and runs the data stages on it; `--calibrate` (of `report`) weights every
-/// study with respondent rows in place of the config's `[weighting]`.
-pub fn prepare(config: &Path, weighting: Option<&WeightingArgs>) -> anyhow::Result<Prepared> {
+/// study with respondent rows in place of the config's `[weighting]`; `rejects_at` is where stderr
+/// says every reject is.
+pub fn prepare(
+    config: &Path,
+    weighting: Option<&WeightingArgs>,
+    rejects_at: super::RejectsAt,
+) -> anyhow::Result<Prepared> {
     let mut study = Study::load(config)?;
     if let Some(args) = weighting.filter(|w| w.calibrate.is_some()) {
         let ids: Vec<String> = study
@@ -58,7 +63,7 @@ pub fn prepare(config: &Path, weighting: Option<&WeightingArgs>) -> anyhow::Resu
     let specs = study.input_specs();
     let paths: Vec<&Path> = specs.iter().map(|s| s.path.as_path()).collect();
     let analysis = super::progress::while_reading(&paths, || pipeline::analyze(&specs, &study.taxonomy, &settings))?;
-    super::print_notes(&analysis);
+    super::print_notes(&analysis, rejects_at);
     let published: Vec<&Path> = study.raw.published.iter().map(|p| p.path.as_path()).collect();
     let checks = reproduce::check(&reproduce::load(&published)?, &analysis.estimates);
     let read: Vec<&Path> = study
@@ -70,12 +75,49 @@ pub fn prepare(config: &Path, weighting: Option<&WeightingArgs>) -> anyhow::Resu
         .chain(study.weighting.values().next().map(|w| Path::new(&w.targets.source)))
         .collect();
     let hashes = manifest::input_hashes(&study.file, &read)?;
+    let (analysis, checks, hashes) = as_written(&study, analysis, checks, hashes);
     Ok(Prepared {
         study,
         analysis,
         checks,
         hashes,
     })
+}
+
+/// The outputs' file names as the config writes them (relative to its folder), not as resolved
+/// from the working folder: the same run from elsewhere gives the same bytes (issue 13, item 19).
+fn as_written(
+    study: &Study,
+    mut analysis: Analysis,
+    mut checks: Vec<Check>,
+    hashes: BTreeMap<String, String>,
+) -> (Analysis, Vec<Check>, BTreeMap<String, String>) {
+    let names = study.path_names();
+    let rename = |text: &str| {
+        names.iter().fold(text.to_string(), |text, (full, written)| {
+            text.replace(full.as_str(), written)
+        })
+    };
+    for reject in &mut analysis.rejects {
+        reject.file = study.relative(Path::new(&reject.file)).display().to_string();
+    }
+    analysis.rejects.sort();
+    for warning in &mut analysis.warnings {
+        *warning = rename(warning);
+    }
+    for check in &mut checks {
+        check.file = study.relative(&check.file);
+    }
+    let hashes = hashes
+        .into_iter()
+        .map(|(path, hash)| {
+            (
+                study.relative(Path::new(&path)).to_string_lossy().replace('\\', "/"),
+                hash,
+            )
+        })
+        .collect();
+    (analysis, checks, hashes)
 }
 
 /// Charts plus the report, for `run` and `report`.
@@ -95,7 +137,8 @@ pub fn charts_and_report(prepared: &Prepared, wave: Option<i32>) -> anyhow::Resu
 }
 
 pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
-    let prepared = prepare(&args.config, None)?;
+    let rejects = args.out.join("rejects.csv");
+    let prepared = prepare(&args.config, None, super::RejectsAt::File(&rejects))?;
     let (study, analysis, checks) = (&prepared.study, &prepared.analysis, &prepared.checks);
     let mut files = charts_and_report(&prepared, None)?;
     files.push(OutputFile::new(
@@ -118,7 +161,12 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
         serde_json::to_string_pretty(checks)? + "\n",
     ));
     let written: Vec<&Path> = files.iter().map(|f| f.path.as_path()).collect();
-    let manifest_text = manifest::render(&study.file, &study.raw, prepared.hashes.clone(), &written)?;
+    let manifest_text = manifest::render(
+        &study.relative(&study.file),
+        &study.as_written(),
+        prepared.hashes.clone(),
+        &written,
+    )?;
     let mut keep = written.clone();
     keep.push(Path::new("manifest.json"));
     // Charts of a study that left the config, say: what the last run wrote and this one does not.

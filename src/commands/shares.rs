@@ -11,7 +11,8 @@ pub fn shares(args: &SharesArgs, with_trend: bool) -> anyhow::Result<Outcome> {
     let (specs, settings, taxonomy) = input_settings(&args.input)?;
     let paths: Vec<_> = specs.iter().map(|s| s.path.as_path()).collect();
     let analysis = super::progress::while_reading(&paths, || pipeline::analyze(&specs, &taxonomy, &settings))?;
-    print_notes(&analysis);
+    super::write_rejects(args.input.rejects.as_deref(), &analysis)?;
+    print_notes(&analysis, rejects_at(&args.input));
     let text = match (args.format, with_trend) {
         (OutputFormat::Json, _) => json::results(&analysis, None, with_trend)?,
         (OutputFormat::Csv, false) => csv::estimates(&analysis.estimates)?,
@@ -21,6 +22,14 @@ pub fn shares(args: &SharesArgs, with_trend: bool) -> anyhow::Result<Outcome> {
     };
     print!("{text}");
     Ok(Outcome::Success)
+}
+
+/// Where `--rejects` puts every reject, if given.
+pub(super) fn rejects_at(input: &crate::cli::InputArgs) -> super::RejectsAt<'_> {
+    input
+        .rejects
+        .as_deref()
+        .map_or(super::RejectsAt::Flag, super::RejectsAt::File)
 }
 
 fn human(layout: Layout, analysis: &pipeline::Analysis, with_trend: bool, sig_level: f64) -> String {

@@ -196,6 +196,7 @@ mod tests {
             decimals: 0,
             n,
             count: None,
+            n_inferred: false,
             bound: Bound::Exact,
             source: String::new(),
             choice: None,

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use super::rules::numbers::{Decimal, Numbers, Unread, ambiguous};
 use super::{Choice, read_text, sniff};
 use crate::error::{Error, Result};
 
@@ -39,6 +40,8 @@ pub struct PublishedFigure {
     pub n: Option<u64>,
     /// Respondents, when the table gives counts rather than percents.
     pub count: Option<u64>,
+    /// The table gives no n for this count: n is the sum of the wave's department counts.
+    pub n_inferred: bool,
     pub bound: Bound,
     pub source: String,
     pub choice: Option<Choice>,
@@ -57,6 +60,8 @@ struct Layout {
     source: Option<usize>,
     choice: Option<usize>,
     question: Option<usize>,
+    /// The table's decimal mark, decided from its figure and n cells.
+    numbers: Numbers,
 }
 
 /// Which column carries the figure.
@@ -67,8 +72,22 @@ enum Value {
     Count(usize),
 }
 
+impl Value {
+    fn column(self) -> usize {
+        match self {
+            Value::Percent(i) | Value::Share(i) | Value::Count(i) => i,
+        }
+    }
+}
+
 /// Reads a published table; every malformed row is an error naming its line.
 pub fn read_published(path: &Path) -> Result<Vec<PublishedFigure>> {
+    read_published_with(path, None)
+}
+
+/// `read_published` with the decimal mark given (`--decimal`) or, when `None`, decided from the
+/// table's figures: a cell the table does not settle (`1,500`) is an error naming its line.
+pub fn read_published_with(path: &Path, decimal: Option<Decimal>) -> Result<Vec<PublishedFigure>> {
     let decoded = read_text(path)?;
     let text = sniff::blank_leading_comments(&decoded.text);
     let mut reader = csv::ReaderBuilder::new()
@@ -85,17 +104,25 @@ pub fn read_published(path: &Path) -> Result<Vec<PublishedFigure>> {
         .iter()
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
-    let layout = Layout::find(path, &headers)?;
-    let mut figures = Vec::new();
+    let mut layout = Layout::find(path, &headers)?;
+    let mut records = Vec::new();
     let mut lines = sniff::LineCounter::new(&text);
     let mut iter = reader.records();
     while let Some(record) = iter.next() {
         let record = record.map_err(|e| parse(e.position().map_or(1, csv::Position::line), e.to_string()))?;
         let line = lines.record_line(iter.reader().position().byte(), &record);
-        if record.iter().all(|c| c.trim().is_empty()) {
-            continue;
+        if !record.iter().all(|c| c.trim().is_empty()) {
+            records.push((line, record));
         }
-        figures.push(layout.figure(&record, line).map_err(|reason| parse(line, reason))?);
+    }
+    let numeric = [Some(layout.value.column()), layout.n];
+    let cells = records
+        .iter()
+        .flat_map(|(_, r)| numeric.iter().flatten().filter_map(|&i| r.get(i)));
+    layout.numbers = Numbers::decide(decimal, cells);
+    let mut figures = Vec::new();
+    for (line, record) in &records {
+        figures.push(layout.figure(record, *line).map_err(|reason| parse(*line, reason))?);
     }
     if figures.is_empty() {
         return Err(Error::HeaderOnly {
@@ -137,6 +164,7 @@ impl Layout {
             source: column("source"),
             choice: column("choice"),
             question: column("question"),
+            numbers: Numbers::default(),
         })
     }
 
@@ -144,13 +172,12 @@ impl Layout {
         let cell = |i: Option<usize>| i.and_then(|i| record.get(i)).unwrap_or("").trim().to_string();
         let wave_text = cell(Some(self.wave));
         let (percent, decimals, count) = match self.value {
-            Value::Percent(i) => parse_percent(&cell(Some(i)), 1.0)?,
-            Value::Share(i) => parse_percent(&cell(Some(i)), 100.0)?,
+            Value::Percent(i) => parse_percent(&cell(Some(i)), 1.0, &self.numbers)?,
+            Value::Share(i) => parse_percent(&cell(Some(i)), 100.0, &self.numbers)?,
             Value::Count(i) => {
                 let text = cell(Some(i));
-                let count = text
-                    .parse::<u64>()
-                    .map_err(|_| format!("count `{text}` is not a whole number"))?;
+                let count = parse_whole("count", &text, &self.numbers)?
+                    .ok_or_else(|| format!("count `{text}` is not a whole number"))?;
                 (f64::NAN, 0, Some(count))
             }
         };
@@ -161,15 +188,14 @@ impl Layout {
         Ok(PublishedFigure {
             line,
             study,
-            wave: wave_text
-                .parse()
-                .map_err(|_| format!("wave `{wave_text}` is not a whole number"))?,
+            wave: super::rules::parse_wave(&wave_text)?,
             category: cell(Some(self.category)),
             label: cell(self.label),
             percent,
             decimals,
-            n: parse_n(&cell(self.n))?,
+            n: parse_n(&cell(self.n), &self.numbers)?,
             count,
+            n_inferred: false,
             bound: parse_bound(&cell(self.bound))?,
             source: cell(self.source),
             choice: parse_choice(&cell(self.choice))?,
@@ -190,6 +216,7 @@ fn complete_counts(figures: &mut [PublishedFigure], groups: &[&str]) -> std::res
     }
     for f in figures.iter_mut() {
         if let Some(count) = f.count {
+            f.n_inferred = f.n.is_none();
             let n =
                 *f.n.get_or_insert(totals.get(&(f.study.clone(), f.wave)).copied().unwrap_or(0));
             if count > n {
@@ -205,17 +232,20 @@ fn complete_counts(figures: &mut [PublishedFigure], groups: &[&str]) -> std::res
     Ok(())
 }
 
-fn parse_percent(text: &str, scale: f64) -> std::result::Result<(f64, u32, Option<u64>), String> {
-    let normalized = text.replace(',', ".");
-    let value = normalized
-        .parse::<f64>()
-        .ok()
-        .map(|v| v * scale)
-        .filter(|v| (0.0..=100.0).contains(v));
+fn parse_percent(text: &str, scale: f64, numbers: &Numbers) -> std::result::Result<(f64, u32, Option<u64>), String> {
     let what = if scale == 1.0 { "percent" } else { "share" };
     let range = if scale == 1.0 { "0 and 100" } else { "0 and 1" };
-    let value = value.ok_or_else(|| format!("{what} `{text}` is not a number between {range}"))?;
-    let decimals = normalized.split('.').nth(1).map_or(0, |d| d.len() as u32);
+    let reading = match numbers.read(text) {
+        Ok(r) => Some(r),
+        Err(Unread::NotANumber) => None,
+        Err(Unread::Ambiguous { comma, point }) => return Err(ambiguous(what, text, comma, point)),
+    };
+    let value = reading
+        .map(|r| r.value * scale)
+        .filter(|v| (0.0..=100.0).contains(v))
+        .ok_or_else(|| format!("{what} `{text}` is not a number between {range}"))?;
+    let mark = reading.map_or('.', |r| if r.decimal == Decimal::Comma { ',' } else { '.' });
+    let decimals = text.split_once(mark).map_or(0, |(_, d)| d.len() as u32);
     let decimals = if scale == 1.0 {
         decimals
     } else {
@@ -224,12 +254,21 @@ fn parse_percent(text: &str, scale: f64) -> std::result::Result<(f64, u32, Optio
     Ok((value, decimals, None))
 }
 
-fn parse_n(text: &str) -> std::result::Result<Option<u64>, String> {
+/// A whole number as printed (`1500`, or `1.500` / `1,500` where the table's mark makes it one).
+fn parse_whole(what: &str, text: &str, numbers: &Numbers) -> std::result::Result<Option<u64>, String> {
+    if let Ok(n) = text.parse::<u64>() {
+        return Ok(Some(n));
+    }
+    let whole = |v: f64| v.fract() == 0.0 && (0.0..=9_007_199_254_740_992.0).contains(&v);
+    Ok(numbers.value(what, text)?.filter(|v| whole(*v)).map(|v| v as u64))
+}
+
+fn parse_n(text: &str, numbers: &Numbers) -> std::result::Result<Option<u64>, String> {
     match text {
         "" => Ok(None),
-        _ => match text.parse::<u64>() {
-            Ok(0) | Err(_) => Err(format!("n `{text}` is not a whole number above zero")),
-            Ok(n) => Ok(Some(n)),
+        _ => match parse_whole("n", text, numbers)? {
+            Some(0) | None => Err(format!("n `{text}` is not a whole number above zero")),
+            Some(n) => Ok(Some(n)),
         },
     }
 }
@@ -294,6 +333,7 @@ mod tests {
             decimals,
             n: None,
             count: None,
+            n_inferred: false,
             bound,
             source: String::new(),
             choice: None,

@@ -100,7 +100,7 @@ fn plan(spec: &InputSpec, survey: &Survey, taxonomy: &Taxonomy, notes: &mut Vec<
             ),
         });
     }
-    let rules = Rules {
+    let mut rules = Rules {
         width: survey.columns.len(),
         wave,
         respondent: match &spec.respondent_col {
@@ -118,7 +118,15 @@ fn plan(spec: &InputSpec, survey: &Survey, taxonomy: &Taxonomy, notes: &mut Vec<
             .map(|name| Ok((name.clone(), column(name)?)))
             .collect::<Result<Vec<_>>>()?,
         lossy: survey.lossy.then(|| survey.names()),
+        numbers: Default::default(),
     };
+    rules.decide_numbers(spec.decimal, |i| {
+        survey
+            .records
+            .iter()
+            .take(1000)
+            .map(move |(_, r)| r.get(i).unwrap_or(""))
+    });
     Ok(Plan { question, rules })
 }
 

@@ -21,7 +21,7 @@ pub(super) const RESPONDENT_COLUMNS: &[&str] = &[
 ];
 
 // The rules and their parsers live in `rules`; these names stay here for the code that used them.
-pub use super::rules::{MAX_WEIGHT, MISSING_SEGMENT, parse_decimal};
+pub use super::rules::{MAX_WEIGHT, MISSING_SEGMENT};
 
 /// Column names that say the column holds departments, whatever its values.
 const DEPARTMENT_COLUMNS: &[&str] = &[
@@ -177,7 +177,7 @@ impl Columns {
                 let mut skip = vec![wave, respondent, weight, stratum, psu, fpc, segment];
                 skip.extend(calibration.iter().map(|(_, i)| Some(*i)));
                 let (index, score) =
-                    best_department_column(spec, headers, taxonomy, &skip, cells).ok_or_else(|| {
+                    best_department_column(spec, headers, taxonomy, &skip, &cells).ok_or_else(|| {
                         Error::NoDepartmentColumn {
                             path: path.to_path_buf(),
                             reason: format!(
@@ -206,7 +206,20 @@ impl Columns {
             segment,
             calibration,
             lossy: None,
+            numbers: Default::default(),
         };
+        let mut rules = rules;
+        let used = [Some(dept), wave_column(rules.wave), rules.respondent, rules.weight];
+        let used = used
+            .into_iter()
+            .chain([rules.stratum, rules.psu, rules.fpc, rules.segment]);
+        for i in used.flatten() {
+            unique_name(path, headers, i)?;
+        }
+        rules.decide_numbers(spec.decimal, &cells);
+        if rules.weight.is_some() || rules.fpc.is_some() {
+            notes.push(format!("{}: {}", path.display(), rules.numbers.describe()));
+        }
         Ok(Columns { dept, rules })
     }
 }
@@ -226,6 +239,37 @@ pub fn split_labels(cell: &str, spec: &InputSpec, taxonomy: &Taxonomy) -> Vec<St
             .map(str::to_string)
             .collect(),
     }
+}
+
+fn wave_column(wave: Wave) -> Option<usize> {
+    match wave {
+        Wave::Column(i) | Wave::Date(i) => Some(i),
+        Wave::Fixed(_) => None,
+    }
+}
+
+/// A column the tool reads must be the only one of its name: with two, which one holds the data
+/// is a guess (the first used to win silently). Empty names are no names (SurveyMonkey leaves
+/// continuation columns blank): such a column is found by its values, never by name.
+fn unique_name(path: &Path, headers: &[String], i: usize) -> Result<()> {
+    if headers[i].is_empty() {
+        return Ok(());
+    }
+    let same: Vec<usize> = (0..headers.len())
+        .filter(|&j| headers[j].eq_ignore_ascii_case(&headers[i]))
+        .collect();
+    if same.len() < 2 {
+        return Ok(());
+    }
+    let numbers: Vec<String> = same.iter().map(|j| (j + 1).to_string()).collect();
+    Err(Error::Options {
+        path: path.to_path_buf(),
+        reason: format!(
+            "`{}` is the name of columns {} in the header; rename all but one so it is clear which holds the data",
+            headers[i],
+            numbers.join(" and ")
+        ),
+    })
 }
 
 fn find_column(path: &Path, headers: &[String], name: &str) -> Result<usize> {

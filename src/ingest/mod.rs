@@ -182,6 +182,8 @@ pub struct InputSpec {
     pub strata_col: Option<String>,
     pub psu_col: Option<String>,
     pub fpc_col: Option<String>,
+    /// The decimal mark of the file's numbers (`--decimal`); decided from the file when `None`.
+    pub decimal: Option<rules::Decimal>,
     /// Segment column (`--by`), e.g. company size.
     pub by_col: Option<String>,
     /// Weighting variables (the targets' variables), read per respondent for calibration.
@@ -210,6 +212,7 @@ impl InputSpec {
             strata_col: None,
             psu_col: None,
             fpc_col: None,
+            decimal: None,
             by_col: None,
             calibration_cols: Vec::new(),
             include_incomplete: false,

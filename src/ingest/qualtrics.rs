@@ -72,8 +72,9 @@ pub fn parse(path: &Path, decoded: &sniff::Decoded, delimiter: u8) -> Result<Sur
     survey.date = survey.find_any(&["startdate", "start date", "recordeddate", "recorded date"]);
     survey.completion = survey.find_any(&["finished"]).map(|column| Completion {
         column,
-        incomplete: |cell| matches!(normalize(cell).as_str(), "0" | "false"),
-        what: "Finished is 0/False",
+        // Only 1/True says finished: `maybe` or an empty cell is no evidence of it (issue 13, item 20).
+        incomplete: |cell| !matches!(normalize(cell).as_str(), "1" | "true"),
+        what: "Finished is not 1/True",
     });
     Ok(survey)
 }

@@ -15,6 +15,9 @@ use std::collections::BTreeSet;
 use super::RawAnswer;
 use super::survey::year_of;
 
+pub mod numbers;
+pub use numbers::{Decimal, Numbers};
+
 /// The segment of a respondent whose `--by` cell is empty: the respondent still counts overall.
 pub const MISSING_SEGMENT: &str = "(missing)";
 
@@ -63,6 +66,8 @@ pub struct Rules {
     /// Column names, kept only when the text was decoded with replacement characters: a cell
     /// holding one rejects its row.
     pub lossy: Option<Vec<String>>,
+    /// The file's decimal mark, decided once from its weight and fpc cells (`numbers`).
+    pub numbers: Numbers,
 }
 
 /// A row the rules accept, borrowing its cells (trimmed).
@@ -134,14 +139,14 @@ impl Rules {
             }
             None => None,
         };
-        let weight = self.weight.map_or(Ok(1.0), |i| parse_weight(cell(i)))?;
+        let weight = self.weight.map_or(Ok(1.0), |i| parse_weight(cell(i), &self.numbers))?;
         let nonempty = |i: Option<usize>, what: &str| match i.map(cell) {
             Some("") => Err(format!("empty {what}")),
             text => Ok(text),
         };
         let stratum = nonempty(self.stratum, "stratum")?;
         let psu = nonempty(self.psu, "psu")?;
-        let fpc = self.fpc.map(|i| parse_fpc(cell(i))).transpose()?;
+        let fpc = self.fpc.map(|i| parse_fpc(cell(i), &self.numbers)).transpose()?;
         let segment = self.segment.map(|i| match cell(i) {
             "" => MISSING_SEGMENT,
             text => text,
@@ -218,14 +223,18 @@ pub fn trim(cell: &str) -> &str {
     }
 }
 
+/// A wave: a year or a wave number, so 1 or more (`0` and `-2024` are typing slips, not waves).
 pub fn parse_wave(text: &str) -> Result<i32, String> {
-    text.parse::<i32>()
-        .map_err(|_| format!("wave `{text}` is not a whole number"))
+    match text.parse::<i32>() {
+        Ok(wave) if wave >= 1 => Ok(wave),
+        Ok(_) => Err(format!("wave `{text}` is not a year or wave number (1 or more)")),
+        Err(_) => Err(format!("wave `{text}` is not a whole number")),
+    }
 }
 
-/// A usable survey weight: finite, from `MIN_WEIGHT` to `MAX_WEIGHT` (a decimal comma is accepted).
-pub fn parse_weight(text: &str) -> Result<f64, String> {
-    match parse_decimal(text) {
+/// A usable survey weight: finite, from `MIN_WEIGHT` to `MAX_WEIGHT`, read with the file's decimal mark.
+pub fn parse_weight(text: &str, numbers: &Numbers) -> Result<f64, String> {
+    match numbers.value("weight", text)? {
         Some(w) if w.is_finite() && w > MAX_WEIGHT => {
             Err(format!("weight `{}` is larger than {MAX_WEIGHT:e}", text.trim()))
         }
@@ -241,23 +250,24 @@ pub fn parse_weight(text: &str) -> Result<f64, String> {
 }
 
 /// A finite population correction: a population size (>= 1) or a sampling fraction in (0, 1].
-pub fn parse_fpc(text: &str) -> Result<f64, String> {
-    match parse_decimal(text) {
+pub fn parse_fpc(text: &str, numbers: &Numbers) -> Result<f64, String> {
+    match numbers.value("fpc", text)? {
         Some(f) if f.is_finite() && f > 0.0 => Ok(f),
         _ => Err(format!("fpc `{text}` is not a positive number")),
     }
 }
 
-/// Parses `1.5` or German `1,5`.
-pub fn parse_decimal(text: &str) -> Option<f64> {
-    let text = text.trim();
-    text.parse::<f64>().ok().or_else(|| {
-        if text.contains('.') {
-            None
-        } else {
-            text.replacen(',', ".", 1).parse().ok()
-        }
-    })
+impl Rules {
+    /// The file's decimal mark: `given`, or what the sampled weight and fpc cells (`cells(i)`
+    /// gives column `i`'s) settle. Both readers decide from the same sample.
+    pub fn decide_numbers<'a, I: Iterator<Item = &'a str>>(
+        &mut self,
+        given: Option<Decimal>,
+        cells: impl Fn(usize) -> I,
+    ) {
+        let columns = [self.weight, self.fpc];
+        self.numbers = Numbers::decide(given, columns.into_iter().flatten().flat_map(cells));
+    }
 }
 
 #[cfg(test)]

@@ -899,3 +899,13 @@ fn strict_stops_on_a_respondent_repeated_across_files_and_estimate_errors_name_t
     let error = same_error(&args, &FAST);
     assert!(error.contains("c.csv: stratum"), "{error}");
 }
+
+#[test]
+fn decimal_marks_are_decided_as_the_careful_reader_decides_them() {
+    // Issue 13, item 9: a file settled by its numbers, and one whose `1,500` stays open (a reject).
+    for (file, column) in [("german-thousands.csv", "gewicht"), ("ambiguous-weights.csv", "weight")] {
+        let file = fixture(&format!("hostile/{file}"));
+        let args = ["shares", &file, "--weight-col", column, "--format", "json"];
+        both_paths(&args);
+    }
+}

@@ -354,10 +354,29 @@ fn rejects_csv_lists_ragged_duplicate_invalid_bytes_and_unfinished_rows() {
     text.extend_from_slice("2016-05-02 10:00:00,x,IP Address,100,True,R_9,Öffentlichkeitsarbeit\n".as_bytes());
     text.extend_from_slice(b"2016-05-02 10:00:00,x,IP Address,100,True,R_10,Market\xffing\n");
     std::fs::write(&file, &text).unwrap();
-    let rejects = run_rejects(&format!("choice = \"multi\"\npath = \"{}\"", file.display()));
-    let name = file.display().to_string();
+    let config = dir.path().join("study.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "title = \"t\"\n[[inputs]]\nstudy = \"s\"\ntitle = \"s\"\nchoice = \"multi\"\npath = \"{}\"\n",
+            file.display()
+        ),
+    )
+    .unwrap();
+    let out_dir = dir.path().join("out");
+    let out = deptshare(&[
+        "run",
+        "--config",
+        config.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rejects = std::fs::read_to_string(out_dir.join("rejects.csv")).unwrap();
+    // Named as from the config's folder, where both are.
+    let name = "export.csv";
     for expected in [
-        format!("{name},8,\"incomplete response (Finished is 0/False); left out of the base"),
+        format!("{name},8,\"incomplete response (Finished is not 1/True); left out of the base"),
         format!("{name},9,duplicate respondent `R_1` in wave 2016"),
         format!("{name},10,ragged row: 5 fields where the header has 7"),
         format!("{name},12,invalid bytes in column `Q2`"),

@@ -2,6 +2,12 @@
 //! half-written, respondents lost to a guessed header row. Each case is a fixture under
 //! `tests/data/hostile/`.
 
+mod account;
+mod decimal;
+mod decisions;
+mod outputs;
+mod usage;
+
 use std::path::Path;
 
 use crate::*;

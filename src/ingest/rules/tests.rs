@@ -15,6 +15,7 @@ fn rules() -> Rules {
         segment: Some(6),
         calibration: Vec::new(),
         lossy: None,
+        numbers: Numbers::default(),
     }
 }
 
@@ -112,6 +113,7 @@ fn without_id_column_rows_are_named_by_line_and_never_duplicates() {
         segment: None,
         calibration: Vec::new(),
         lossy: None,
+        numbers: Numbers::default(),
     };
     let mut keys = BTreeSet::new();
     for line in [2, 3] {
@@ -135,6 +137,7 @@ fn dates_and_invalid_bytes() {
         segment: None,
         calibration: Vec::new(),
         lossy: Some(vec!["Date".into(), "Q2".into()]),
+        numbers: Numbers::default(),
     };
     let mut keys = BTreeSet::new();
     assert_eq!(rules.row(&["5/1/2024 9:00", "PR"], &mut keys).unwrap().wave, 2024);
@@ -151,16 +154,19 @@ fn dates_and_invalid_bytes() {
 
 #[test]
 fn absurd_weights_are_refused_not_overflowed() {
-    assert_eq!(parse_weight("1e100"), Ok(1e100));
+    assert_eq!(parse_weight("1e100", &Numbers::default()), Ok(1e100));
     assert_eq!(
-        parse_weight("1e300"),
+        parse_weight("1e300", &Numbers::default()),
         Err("weight `1e300` is larger than 1e100".to_string())
     );
-    assert_eq!(parse_weight("0"), Err("weight `0` is not above zero".to_string()));
-    assert!(parse_weight("inf").is_err());
+    assert_eq!(
+        parse_weight("0", &Numbers::default()),
+        Err("weight `0` is not above zero".to_string())
+    );
+    assert!(parse_weight("inf", &Numbers::default()).is_err());
     // Squared, 1e-170 underflows to zero and every interval lost its variance.
-    assert_eq!(parse_weight("1e-100"), Ok(1e-100));
-    let tiny = parse_weight("1e-170").err().unwrap_or_default();
+    assert_eq!(parse_weight("1e-100", &Numbers::default()), Ok(1e-100));
+    let tiny = parse_weight("1e-170", &Numbers::default()).err().unwrap_or_default();
     assert!(tiny.contains("smaller than 1e-100"), "{tiny}");
 }
 
