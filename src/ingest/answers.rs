@@ -197,11 +197,12 @@ fn one_column(survey: &Survey, question: &Question, name: &str) -> Option<Questi
 
 /// Questions whose labels are mostly known departments, best first.
 pub fn candidates<'a>(survey: &'a Survey, taxonomy: &Taxonomy) -> Vec<(&'a Question, f64)> {
+    let rows = sample_rows(survey);
     let mut scored: Vec<(&Question, f64)> = survey
         .questions
         .iter()
         .filter_map(|q| {
-            let labels = distinct_labels(survey, q, taxonomy);
+            let labels = distinct_labels_in(&rows, survey, q, taxonomy);
             let known = labels.iter().filter(|l| taxonomy.resolve(l).is_some()).count();
             let score = known as f64 / labels.len().max(1) as f64;
             (score > 0.5).then_some((q, score))
@@ -211,12 +212,26 @@ pub fn candidates<'a>(survey: &'a Survey, taxonomy: &Taxonomy) -> Vec<(&'a Quest
     scored
 }
 
+/// The first thousand records' cells, trimmed: split once for every question that looks at them
+/// (a file of 10,000 questions would otherwise split each record 10,000 times).
+fn sample_rows(survey: &Survey) -> Vec<Vec<&str>> {
+    survey
+        .records
+        .iter()
+        .take(1000)
+        .map(|(_, record)| record.iter().map(str::trim).collect())
+        .collect()
+}
+
 /// The distinct labels a question's cells name in the first thousand rows.
 pub fn distinct_labels(survey: &Survey, question: &Question, taxonomy: &Taxonomy) -> BTreeSet<String> {
+    distinct_labels_in(&sample_rows(survey), survey, question, taxonomy)
+}
+
+fn distinct_labels_in(rows: &[Vec<&str>], survey: &Survey, question: &Question, taxonomy: &Taxonomy) -> BTreeSet<String> {
     let mut labels = BTreeSet::new();
-    for (_, record) in survey.records.iter().take(1000) {
-        let cells: Vec<&str> = record.iter().map(str::trim).collect();
-        labels.extend(labels_of(survey, question, &cells, true, taxonomy));
+    for cells in rows {
+        labels.extend(labels_of(survey, question, cells, true, taxonomy));
         if labels.len() > 200 {
             break;
         }

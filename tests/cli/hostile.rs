@@ -212,3 +212,29 @@ fn a_level_outside_half_to_one_is_refused_not_a_panic() {
         stderr(&run)
     );
 }
+
+/// Issue 13, item 12: `inspect` split every record once per question (10,000 columns x 100 rows:
+/// over two minutes in a debug build, 8 s after). A wide file is described, its department
+/// column found; the time is not asserted (benchmarks measure speed, tests what comes out).
+#[test]
+fn inspect_describes_a_file_of_thousands_of_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("respondent,year,department");
+    for i in 0..3000 {
+        text.push_str(&format!(",q{i}"));
+    }
+    text.push('\n');
+    for r in 0..60 {
+        text.push_str(&format!("r{r},2024,{}", ["Marketing", "PR", "Sales"][r % 3]));
+        for i in 0..3000 {
+            text.push_str(&format!(",{}", (r + i) % 5 + 1));
+        }
+        text.push('\n');
+    }
+    std::fs::write(dir.path().join("wide.csv"), text).unwrap();
+    let out = super::deptshare_in(dir.path(), &["inspect", "wide.csv"]);
+    assert!(out.status.success(), "{}", super::stderr(&out));
+    let report = super::stdout(&out);
+    assert!(report.contains("questions (3003)"), "{}", &report[..report.len().min(2000)]);
+    assert!(report.contains("department question candidate: department"), "{}", &report[report.len().saturating_sub(2000)..]);
+}
