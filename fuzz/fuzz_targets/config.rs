@@ -53,6 +53,8 @@ fuzz_target!(|data: &[u8]| {
         groups: vec![Group::communications()],
         lonely_psu: LonelyPsu::Fail,
         declared: Vec::new(),
+        weighting: Default::default(),
+        segments: Default::default(),
     };
     match aggregate::read(&spec, &Taxonomy::builtin(), &settings) {
         Ok(input) => check_estimates(&input),

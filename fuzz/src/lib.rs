@@ -25,3 +25,5 @@ pub mod study_id;
 pub mod tally;
 #[path = "../../src/taxonomy.rs"]
 pub mod taxonomy;
+#[path = "../../src/weighting.rs"]
+pub mod weighting;
