@@ -15,7 +15,7 @@ use super::domains::{CategorySums, Domain, DomainSums, Request, StudySums, calib
 use super::group::Group;
 use super::proportion::{CiMethod, interval};
 use super::rao_scott::{RaoScott, rao_scott};
-use super::survey_ci::{DesignPoint, design_interval};
+use super::survey_ci::{DesignPoint, design_interval, method_label};
 use crate::error::Result;
 use crate::ingest::Choice;
 use crate::tally::Tally;
@@ -469,6 +469,7 @@ impl Context<'_> {
         let df = degrees_of_freedom(strata);
         let point = DesignPoint { share, variance, n, df };
         let ci = design_interval(self.settings.method, &point, self.settings.level);
+        e.method = method_label(self.settings.method, &point);
         e.n_weighted = Some(w);
         e.count_weighted = Some(y);
         e.share = share;
@@ -523,6 +524,15 @@ fn srs_row(mut e: Estimate, count: f64, n: f64, settings: &EstimateSettings) -> 
     let share = if n > 0.0 { count / n } else { 0.0 };
     let ci = interval(settings.method, count, n, settings.level);
     let t_based = matches!(settings.method, CiMethod::Logit | CiMethod::KornGraubard);
+    let point = DesignPoint {
+        share,
+        variance: if n > 1.0 { share * (1.0 - share) / (n - 1.0) } else { 0.0 },
+        n,
+        df: n - 1.0,
+    };
+    if t_based {
+        e.method = method_label(settings.method, &point);
+    }
     e.n_weighted = Some(n);
     e.count_weighted = Some(count);
     e.share = share;

@@ -51,12 +51,20 @@ impl CiMethod {
             }
             CiMethod::ClopperPearson => "exact binomial interval; conservative, never under-covers",
             CiMethod::AgrestiCoull => "adjusted Wald (add z^2/2 successes and failures); simple and close to Wilson",
-            CiMethod::Jeffreys => "Bayesian interval with Beta(1/2, 1/2) prior; good coverage, equal tails",
+            CiMethod::Jeffreys => {
+                "Bayesian interval with Beta(1/2, 1/2) prior, equal tails, except that the bound is 0 at \
+                 x = 0 and 1 at x = n (Brown, Cai and DasGupta); good coverage"
+            }
             CiMethod::Wald => "normal approximation p ± z·SE; textbook only, poor coverage near 0 or 1",
             CiMethod::Logit => {
-                "R svyciprop(method=\"logit\"): Wald on the log-odds, t with design df (default with weights)"
+                "R svyciprop(method=\"logit\"): Wald on the log-odds, t with design df (default with weights); at a \
+                 share of 0 or 1 (no variance) Clopper-Pearson on n, named `clopper-pearson (logit fallback)`; \
+                 none with 0 design df"
             }
-            CiMethod::KornGraubard => "R svyciprop(method=\"beta\"): Clopper-Pearson on the df-adjusted effective n",
+            CiMethod::KornGraubard => {
+                "R svyciprop(method=\"beta\"): Clopper-Pearson on the df-adjusted effective n; at a share of 0 \
+                 or 1 Clopper-Pearson on n, named `clopper-pearson (korn-graubard fallback)`; none with 0 design df"
+            }
         }
     }
 }
@@ -313,6 +321,11 @@ mod unit_tests {
             for n in [1.0, 7.0, 250.0] {
                 let zero = interval(method, 0.0, n, 0.95);
                 let all = interval(method, n, n, 0.95);
+                // One respondent leaves the t-based methods no degrees of freedom: R gives NaN.
+                if n == 1.0 && matches!(method, CiMethod::Logit | CiMethod::KornGraubard) {
+                    assert_eq!((zero, all), (None, None), "{method} n = 1");
+                    continue;
+                }
                 assert_eq!(zero.map(|ci| ci.low), Some(0.0), "{method} 0/{n}");
                 assert_eq!(all.map(|ci| ci.high), Some(1.0), "{method} {n}/{n}");
             }

@@ -51,6 +51,8 @@ pub fn design_interval(method: CiMethod, point: &DesignPoint, level: f64) -> Opt
         return None;
     }
     match method {
+        // R gives NaN without design degrees of freedom, variance or not: no interval either.
+        CiMethod::Logit | CiMethod::KornGraubard if df < 1.0 => None,
         CiMethod::Logit | CiMethod::KornGraubard if !point.has_variance() => {
             interval(CiMethod::ClopperPearson, p * n, n, level)
         }
@@ -64,6 +66,17 @@ pub fn design_interval(method: CiMethod, point: &DesignPoint, level: f64) -> Opt
                 high: ci.high.max(p),
             })
         }
+    }
+}
+
+/// What `Estimate::method` says for `method` at this point: logit and Korn-Graubard name their
+/// Clopper-Pearson fall-back at a share of 0 or 1, where the design has no variance.
+pub fn method_label(method: CiMethod, point: &DesignPoint) -> String {
+    match method {
+        CiMethod::Logit | CiMethod::KornGraubard if point.df >= 1.0 && !point.has_variance() => {
+            format!("clopper-pearson ({} fallback)", method.as_str())
+        }
+        other => other.as_str().to_string(),
     }
 }
 

@@ -427,3 +427,35 @@ fn chunked_input_gives_the_whole_run_to_1e_12() {
         }
     }
 }
+
+/// Issue 15, edge cases against R: at a share of 0 the t-based methods fall back to
+/// Clopper-Pearson on n and say so in `method`; with no design degrees of freedom (one
+/// respondent) there is no interval, as R's svyciprop gives NaN.
+#[test]
+fn t_based_fallbacks_are_named_and_zero_df_has_no_interval() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("respondent,year,weight,department\n");
+    for i in 0..10 {
+        text.push_str(&format!("r{i},2024,{},{}\n", 1.0 + f64::from(i) / 10.0, if i < 4 { "PR" } else { "Marketing" }));
+    }
+    text.push_str("s1,2025,2.0,PR\n");
+    std::fs::write(dir.path().join("w.csv"), text).unwrap();
+    let out = super::deptshare_in(
+        dir.path(),
+        &["shares", "w.csv", "--weight-col", "weight", "--ci", "logit", "--group", "people=hr", "--lonely-psu", "adjust", "--format", "json"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let results = super::json(&out);
+    // hr: nobody named it (0 of 10): Clopper-Pearson's upper bound 1 - 0.025^(1/10) on n = 10.
+    let people = super::estimate(&results, 2024, "people");
+    assert_eq!(people["method"], "clopper-pearson (logit fallback)", "{people}");
+    let upper = 1.0 - 0.025f64.powf(0.1);
+    assert!((people["ci_high"].as_f64().unwrap() - upper).abs() < 1e-12, "{people}");
+    assert_eq!(people["ci_low"], 0.0);
+    let pr = super::estimate(&results, 2024, "pr");
+    assert_eq!(pr["method"], "logit");
+    // 2025: one respondent, df = 0: no interval at all.
+    let one = super::estimate(&results, 2025, "pr");
+    assert!(one["ci_low"].is_null() && one["ci_high"].is_null(), "{one}");
+    assert_eq!(one["df"], 0.0);
+}
