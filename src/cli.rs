@@ -287,10 +287,10 @@ fn parse_bounds(text: &str) -> Result<Bounds, String> {
     let parts: Vec<&str> = text.split(',').map(str::trim).collect();
     match parts.as_slice() {
         [low, high] => match (low.parse::<f64>(), high.parse::<f64>()) {
-            (Ok(low), Ok(high)) if low.is_finite() && high.is_finite() && 0.0 <= low && low < 1.0 && high > 1.0 => {
-                Ok(Bounds(low, high))
-            }
-            _ => Err(format!("`{text}` is not LOW,HIGH with 0 <= LOW < 1 < HIGH, such as 0.3,3")),
+            (Ok(low), Ok(high)) if (0.0..1.0).contains(&low) && high.is_finite() && high > 1.0 => Ok(Bounds(low, high)),
+            _ => Err(format!(
+                "`{text}` is not LOW,HIGH with 0 <= LOW < 1 < HIGH, such as 0.3,3"
+            )),
         },
         _ => Err(format!("`{text}` is not LOW,HIGH, such as 0.3,3")),
     }
@@ -374,7 +374,9 @@ fn parse_adjust(text: &str) -> Result<crate::stats::segments::Adjust, String> {
 fn parse_sig_level(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(level) if level > 0.0 && level < 0.5 => Ok(level),
-        _ => Err(format!("`{text}` is not a significance level above 0 and below 0.5, such as 0.05")),
+        _ => Err(format!(
+            "`{text}` is not a significance level above 0 and below 0.5, such as 0.05"
+        )),
     }
 }
 

@@ -406,14 +406,19 @@ impl Study {
             None => respondent_level.iter().map(|s| s.to_string()).collect(),
         };
         if studies.is_empty() {
-            return Err(config("[weighting] but no respondent-level input to weight".to_string()));
+            return Err(config(match &w.studies {
+                Some(_) => "[weighting] studies = [] weights nothing: name a study or leave `studies` out".to_string(),
+                None => "[weighting] but no respondent-level input to weight".to_string(),
+            }));
         }
         let targets = crate::weighting::read_targets(&w.targets)?;
         let mut weighting = crate::stats::calibrate::Weighting::new(targets, w.method);
         weighting.bounds = w.bounds.map(|[low, high]| (low, high));
         weighting.max_iter = w.max_iter;
         weighting.epsilon = w.epsilon;
-        weighting.check()?;
+        weighting
+            .check()
+            .map_err(|reason| config(format!("[weighting]: {reason}")))?;
         Ok(studies.into_iter().map(|s| (s, weighting.clone())).collect())
     }
 

@@ -63,14 +63,30 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
     for spec in specs.iter().filter(|s| s.format != InputFormat::Aggregate) {
         // A weighted study's respondents carry their levels of the weighting variables.
         let mut spec = spec.clone();
+        let same = |a: &Option<String>, b: &str| a.as_deref().is_some_and(|a| a.trim().eq_ignore_ascii_case(b.trim()));
+        if let Some(by) = &spec.by_col
+            && same(&spec.dept_col, by)
+        {
+            return Err(Error::Invalid(format!(
+                "{}: the segment column `{by}` is the department column: shares by their own answer say nothing",
+                spec.path.display()
+            )));
+        }
         if let Some(w) = settings.weighting.get(&spec.study) {
+            if let Some(c) = w.targets.columns.iter().find(|c| same(&spec.dept_col, c)) {
+                return Err(Error::Invalid(format!(
+                    "{}: `{c}` is the department column; weighting to the question's own answers would fix every \
+                     share at its target",
+                    w.targets.source
+                )));
+            }
             spec.calibration_cols = w.targets.columns.clone();
         }
         let spec = &spec;
         let design = designs.entry(spec.study.clone()).or_insert_with(DesignSpec::default);
         *design = design.union(design_of(spec)?);
         check_choice(&mut choices, spec, &spec.study, spec.choice)?;
-        let mut input = ingest::read(spec, taxonomy)?;
+        let mut input = ingest::read(spec, taxonomy).map_err(|e| weighting_column(e, spec, settings))?;
         repeats.check(&mut input, &inputs, taxonomy)?;
         // A respondent repeated from an earlier file is a rejected row too.
         ingest::check_strict(spec, &input)?;
@@ -111,6 +127,21 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
         ranks: estimation.ranks,
         base: settings.base,
     })
+}
+
+/// A weighting variable missing from the data names the targets file that asks for it.
+fn weighting_column(error: Error, spec: &InputSpec, settings: &EstimateSettings) -> Error {
+    match (&error, settings.weighting.get(&spec.study)) {
+        (Error::MissingColumn { column, available, .. }, Some(w)) if spec.calibration_cols.contains(column) => {
+            Error::Invalid(format!(
+                "{}: no column `{column}`, a weighting variable of {}; columns are: {}",
+                spec.path.display(),
+                w.targets.source,
+                available.join(", ")
+            ))
+        }
+        _ => error,
+    }
 }
 
 /// The estimates study by study, so that an error of the estimate stage (a lonely PSU, an fpc that

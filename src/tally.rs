@@ -175,7 +175,7 @@ pub struct Tally {
     pub cals: Names,
     /// A slot per place (wave, segment, stratum, unit); a slot holds a cell per set (and
     /// calibration cell) named there.
-    slots: Vec<(Place, Vec<((u32, u32), Cell)>)>,
+    slots: Vec<(Place, SlotCells)>,
     /// Slots of respondents who are their own PSU, by wave, segment and stratum (no PSU column:
     /// a handful of places, so a map is cheap here).
     own: HashMap<(i32, u32, u32), u32, Fast>,
@@ -187,6 +187,9 @@ pub struct Tally {
 
 /// A key without its set.
 type Place = (i32, u32, u32, u32);
+
+/// A slot's cells, by set and calibration cell codes.
+type SlotCells = Vec<((u32, u32), Cell)>;
 
 /// Separates the category ids in a set's name (and the levels in a calibration cell's name).
 const SET_SEP: char = '\u{1f}';

@@ -44,10 +44,16 @@ pub fn parse_targets(path: &Path, bytes: &[u8]) -> Result<Targets> {
     } else {
         b','
     };
-    // A semicolon file writes decimal commas (German spreadsheets); a comma file decimal points.
-    let decimal = match delimiter {
-        b';' => crate::ingest::rules::Decimal::Comma,
-        _ => crate::ingest::rules::Decimal::Point,
+    // A semicolon file usually writes decimal commas (German spreadsheets), a comma file decimal
+    // points; a cell that reads only the other way (`0.62` in a semicolon file, a quoted `"0,62"`)
+    // is read that way. Targets are shares or whole counts, so `1.000` in a semicolon file is 1000.
+    use crate::ingest::rules::Decimal;
+    let (usual, other) = match delimiter {
+        b';' => (Decimal::Comma, Decimal::Point),
+        _ => (Decimal::Point, Decimal::Comma),
+    };
+    let number_of = |text: &str| {
+        crate::ingest::rules::numbers::read(text, usual).or_else(|| crate::ingest::rules::numbers::read(text, other))
     };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -85,7 +91,7 @@ pub fn parse_targets(path: &Path, bytes: &[u8]) -> Result<Targets> {
     };
     let wave = find("wave");
     // (variable, wave) -> levels in file order.
-    let mut groups: BTreeMap<(String, Option<i32>), (u64, Vec<(String, f64, u64)>)> = BTreeMap::new();
+    let mut groups: BTreeMap<(String, Option<i32>), (u64, Levels)> = BTreeMap::new();
     let mut order: Vec<(String, Option<i32>)> = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| parse(path, e.position().map_or(1, |p| p.line()), e.to_string()))?;
@@ -106,7 +112,7 @@ pub fn parse_targets(path: &Path, bytes: &[u8]) -> Result<Targets> {
             return Err(parse(path, line, "empty variable or level".to_string()));
         }
         let number = cell(value);
-        let target: f64 = match crate::ingest::rules::numbers::read(number, decimal) {
+        let target: f64 = match number_of(number) {
             Some(t) if t.is_finite() && t >= 0.0 => t,
             _ => {
                 return Err(parse(
@@ -195,7 +201,11 @@ pub fn parse_targets(path: &Path, bytes: &[u8]) -> Result<Targets> {
             ));
         }
         if counts && sum <= 0.0 {
-            return Err(parse(path, first, format!("the counts of `{variable}`{in_wave} sum to 0")));
+            return Err(parse(
+                path,
+                first,
+                format!("the counts of `{variable}`{in_wave} sum to 0"),
+            ));
         }
         if levels.len() < 2 {
             return Err(parse(
@@ -230,6 +240,9 @@ pub fn parse_targets(path: &Path, bytes: &[u8]) -> Result<Targets> {
     })
 }
 
+/// A margin's levels as read: (level, target, line).
+type Levels = Vec<(String, f64, u64)>;
+
 fn parse(path: &Path, line: u64, reason: String) -> Error {
     Error::Parse {
         path: path.to_path_buf(),
@@ -257,7 +270,10 @@ mod tests {
         assert!(t.margins[0].counts);
         let t = read("variable,level,target\nsize,small,600\nsize,large,400\n").unwrap();
         assert!(t.margins[0].counts, "values above 1 are counts");
-        assert!(read("variable,level,target\nsize,small,0.6\nsize,large,0.5\n").is_err(), "shares off by 0.1 are not counts");
+        assert!(
+            read("variable,level,target\nsize,small,0.6\nsize,large,0.5\n").is_err(),
+            "shares off by 0.1 are not counts"
+        );
         let t = read("variable,level,target,wave\nsize:sector,small:a,0.5,\nsize:sector,large:b,0.5,2024\nsize:sector,large:a,0.5,\nsize:sector,small:b,0.5,2024\n").unwrap();
         assert_eq!(t.columns, vec!["size", "sector"]);
         assert_eq!((t.margins[0].wave, t.margins[1].wave), (None, Some(2024)));
@@ -268,11 +284,19 @@ mod tests {
     fn a_semicolon_file_writes_decimal_commas() {
         let t = read("variable;level;target\nsize;a;0,25\nsize;b;0,75\n").unwrap();
         assert_eq!(t.margins[0].levels[0].1, 0.25);
+        let t = read("variable;level;target\nsize;a;0.25\nsize;b;0.75\n").unwrap();
+        assert_eq!(t.margins[0].levels[0].1, 0.25, "decimal points in a semicolon file");
+        let t = read("variable,level,target\nsize,a,\"0,25\"\nsize,b,\"0,75\"\n").unwrap();
+        assert_eq!(t.margins[0].levels[1].1, 0.75, "quoted decimal commas in a comma file");
+        let t = read("variable;level;total\nsize;a;1.000\nsize;b;3.000\n").unwrap();
+        assert_eq!(t.margins[0].levels[0].1, 1000.0, "thousands points in a semicolon file");
     }
 
     #[test]
     fn comment_lines_keep_line_numbers() {
-        let err = read("# illustrative targets\nvariable,level,target\nsize,a,0.5\nsize,b,x\n").err().unwrap_or_default();
+        let err = read("# illustrative targets\nvariable,level,target\nsize,a,0.5\nsize,b,x\n")
+            .err()
+            .unwrap_or_default();
         assert!(err.starts_with("t.csv:4: target `x`"), "{err}");
     }
 
@@ -281,12 +305,21 @@ mod tests {
         let cases = [
             ("variable,level,share\nsize,a,1\n", ":1:"),
             ("variable,level,target\nsize,a,0.5\nsize,b,0.4\n", "sum to 0.9"),
-            ("variable,level,target\nsize,a,0.5\nsize,a,0.5\n", ":3: `size` = `a` is given twice (first on line 2)"),
+            (
+                "variable,level,target\nsize,a,0.5\nsize,a,0.5\n",
+                ":3: `size` = `a` is given twice (first on line 2)",
+            ),
             ("variable,level,target\nsize,a,x\n", ":2: target `x`"),
             ("variable,level,target\nsize,a,-0.5\nsize,b,1.5\n", ":2: target `-0.5`"),
             ("variable,level,target\nsize,a,1\n", "one level"),
-            ("variable,level,target\nsize:sector,a,0.5\nsize:sector,b:c,0.5\n", ":2: level `a` of `size:sector` needs 2 parts"),
-            ("variable,level,target\nsize,a,0.5\nsize,b,0.5\nsector,x,300\nsector,y,700\n", "all as shares or all as counts"),
+            (
+                "variable,level,target\nsize:sector,a,0.5\nsize:sector,b:c,0.5\n",
+                ":2: level `a` of `size:sector` needs 2 parts",
+            ),
+            (
+                "variable,level,target\nsize,a,0.5\nsize,b,0.5\nsector,x,300\nsector,y,700\n",
+                "all as shares or all as counts",
+            ),
             ("variable,level,target\n", "no targets"),
         ];
         for (text, want) in cases {

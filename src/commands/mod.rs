@@ -116,7 +116,9 @@ pub fn weighting(
     let method = args.calibration.unwrap_or_default();
     let mut weighting = crate::stats::calibrate::Weighting::new(targets, method);
     weighting.bounds = args.bounds.map(|b| (b.0, b.1));
-    weighting.check().map_err(|e| UsageError(e.to_string()))?;
+    weighting
+        .check()
+        .map_err(|reason| UsageError(format!("--calibrate {}: {reason}", file.display())))?;
     Ok(studies.iter().map(|s| (s.clone(), weighting.clone())).collect())
 }
 

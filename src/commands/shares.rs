@@ -35,7 +35,10 @@ pub(super) fn rejects_at(input: &crate::cli::InputArgs) -> super::RejectsAt<'_> 
 fn human(layout: Layout, analysis: &pipeline::Analysis, with_trend: bool, sig_level: f64) -> String {
     let weighting = match analysis.weighting.is_empty() {
         true => String::new(),
-        false => format!("\nweighting to the population\n{}", table::weighting(layout, &analysis.weighting)),
+        false => format!(
+            "\nweighting to the population\n{}",
+            table::weighting(layout, &analysis.weighting)
+        ),
     };
     if !with_trend {
         let letters = table::letters_note(&analysis.estimates, &analysis.segment_tests, sig_level)

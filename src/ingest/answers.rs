@@ -228,7 +228,12 @@ pub fn distinct_labels(survey: &Survey, question: &Question, taxonomy: &Taxonomy
     distinct_labels_in(&sample_rows(survey), survey, question, taxonomy)
 }
 
-fn distinct_labels_in(rows: &[Vec<&str>], survey: &Survey, question: &Question, taxonomy: &Taxonomy) -> BTreeSet<String> {
+fn distinct_labels_in(
+    rows: &[Vec<&str>],
+    survey: &Survey,
+    question: &Question,
+    taxonomy: &Taxonomy,
+) -> BTreeSet<String> {
     let mut labels = BTreeSet::new();
     for cells in rows {
         labels.extend(labels_of(survey, question, cells, true, taxonomy));

@@ -146,7 +146,7 @@ fn describe_survey(
             true => writeln!(out, "  {}{columns}", q.code),
             false => writeln!(out, "  {}{columns}: {}", q.code, shorten(&q.text)),
         };
-        describe_answers(&mut out, &survey, q);
+        describe_answers(&mut out, survey, q);
     }
     if !survey.write_ins.is_empty() {
         let _ = writeln!(out, "write-in columns (free text, never counted as answers):");

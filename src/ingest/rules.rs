@@ -154,7 +154,16 @@ impl Rules {
         let mut calibration = [""; MAX_CALIBRATION_VARS];
         for ((name, i), level) in self.calibration.iter().zip(calibration.iter_mut()) {
             *level = match cell(*i) {
-                "" => return Err(format!("empty `{name}` (a weighting variable: the row cannot be weighted)")),
+                "" => {
+                    return Err(format!(
+                        "empty `{name}` (a weighting variable: the row cannot be weighted)"
+                    ));
+                }
+                // The unit separator joins the levels of a calibration cell: in a level it would
+                // move the respondent into another variable's level.
+                text if text.contains('\u{1f}') => {
+                    return Err(format!("`{name}` holds a control character (U+001F)"));
+                }
                 text => text,
             };
         }

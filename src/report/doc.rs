@@ -172,7 +172,11 @@ fn ranking_sentence(input: &ReportInput, id: &str, wave: i32) -> String {
         p if p >= 0.995 => "above 0.99".to_string(),
         p => format!("{p:.2}"),
     };
-    let mut text = format!("{} is the largest with probability {}", input.name(&top.category), chance(top.p_first));
+    let mut text = format!(
+        "{} is the largest with probability {}",
+        input.name(&top.category),
+        chance(top.p_first)
+    );
     for r in rest {
         text.push_str(&format!("; {} {}", input.name(&r.category), chance(r.p_first)));
     }
@@ -329,8 +333,18 @@ fn crosstab_section(input: &ReportInput, id: &str) -> Vec<Block> {
     if !rows.iter().any(|e| e.segment.is_some()) {
         return Vec::new();
     }
-    let by = input.study.input_for(id).and_then(|i| i.by.as_deref()).unwrap_or("segment");
-    let tests: Vec<_> = input.analysis.segment_tests.iter().filter(|t| t.study == id).cloned().collect();
+    let by = input
+        .study
+        .input_for(id)
+        .and_then(|i| i.by.as_deref())
+        .unwrap_or("segment");
+    let tests: Vec<_> = input
+        .analysis
+        .segment_tests
+        .iter()
+        .filter(|t| t.study == id)
+        .cloned()
+        .collect();
     let mut blocks = vec![
         Block::Paragraph(format!("By {by}:")),
         Block::Table(table::crosstab(&rows)),
@@ -348,7 +362,13 @@ fn crosstab_section(input: &ReportInput, id: &str) -> Vec<Block> {
 /// What weighting to the population did to a study: every wave's weights, the reported wave's
 /// margins, and the warnings.
 fn weighting_section(input: &ReportInput, id: &str) -> Vec<Block> {
-    let reports: Vec<_> = input.analysis.weighting.iter().filter(|w| w.study == id).cloned().collect();
+    let reports: Vec<_> = input
+        .analysis
+        .weighting
+        .iter()
+        .filter(|w| w.study == id)
+        .cloned()
+        .collect();
     let Some(first) = reports.first() else {
         return Vec::new();
     };

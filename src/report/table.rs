@@ -157,7 +157,10 @@ pub fn crosstab(estimates: &[Estimate]) -> Table {
             segments.push(e);
         }
     }
-    segments.sort_by(|a, b| crate::stats::segments::natural(a.segment.as_deref().unwrap_or("")).cmp(&crate::stats::segments::natural(b.segment.as_deref().unwrap_or(""))));
+    segments.sort_by(|a, b| {
+        crate::stats::segments::natural(a.segment.as_deref().unwrap_or(""))
+            .cmp(&crate::stats::segments::natural(b.segment.as_deref().unwrap_or("")))
+    });
     let mut header = vec!["category".to_string(), "all".to_string()];
     header.extend(segments.iter().map(|e| segment_cell(e)));
     let mut rows: Vec<Vec<String>> = Vec::new();
@@ -192,7 +195,11 @@ fn overall_n(estimates: &[Estimate], segment: Option<&str>) -> String {
 }
 
 /// What the letters mean, for under a table with segments.
-pub fn letters_note(estimates: &[Estimate], tests: &[crate::stats::segments::SegmentTest], sig_level: f64) -> Option<String> {
+pub fn letters_note(
+    estimates: &[Estimate],
+    tests: &[crate::stats::segments::SegmentTest],
+    sig_level: f64,
+) -> Option<String> {
     if !estimates.iter().any(|e| e.letter.is_some()) {
         return None;
     }
@@ -274,22 +281,6 @@ pub fn p_text(p: f64) -> String {
     if p < 0.001 { "<0.001".into() } else { format!("{p:.3}") }
 }
 
-#[cfg(test)]
-mod escape_tests {
-    use super::*;
-
-    #[test]
-    fn a_bar_in_a_markdown_cell_is_escaped() {
-        let rows = vec![vec!["IT | Digital".to_string(), "5".to_string()]];
-        let out = render(Layout::Markdown, &["label", "n"], &rows);
-        let last = out.lines().last().unwrap_or_default();
-        assert_eq!(last, "| IT \\| Digital | 5 |");
-        // Unescaped bars are only the four that separate the cells.
-        assert_eq!(last.replace("\\|", "").matches('|').count(), 3);
-        assert!(render(Layout::Text, &["label"], &[vec!["a|b".to_string()]]).contains("a|b"));
-    }
-}
-
 /// What weighting to the population did: one row per study and wave, then each margin's target
 /// and what the calibrated weights give.
 pub fn weighting(layout: Layout, reports: &[crate::stats::calibrate::WaveReport]) -> String {
@@ -343,3 +334,18 @@ pub fn weighting_tables(reports: &[crate::stats::calibrate::WaveReport]) -> (Tab
     (Table::new(&header, rows), Table::new(&margin_header, margins))
 }
 
+#[cfg(test)]
+mod escape_tests {
+    use super::*;
+
+    #[test]
+    fn a_bar_in_a_markdown_cell_is_escaped() {
+        let rows = vec![vec!["IT | Digital".to_string(), "5".to_string()]];
+        let out = render(Layout::Markdown, &["label", "n"], &rows);
+        let last = out.lines().last().unwrap_or_default();
+        assert_eq!(last, "| IT \\| Digital | 5 |");
+        // Unescaped bars are only the four that separate the cells.
+        assert_eq!(last.replace("\\|", "").matches('|').count(), 3);
+        assert!(render(Layout::Text, &["label"], &[vec!["a|b".to_string()]]).contains("a|b"));
+    }
+}

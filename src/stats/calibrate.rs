@@ -116,9 +116,10 @@ impl Weighting {
         }
     }
 
-    /// The settings that cannot work whatever the data: refused before anything is read.
-    pub fn check(&self) -> Result<()> {
-        let bad = |reason: String| Err(Error::Invalid(format!("{}: {reason}", self.targets.source)));
+    /// The settings that cannot work whatever the data: refused before anything is read. The
+    /// reason is the caller's to place (a flag, or the config's `[weighting]`).
+    pub fn check(&self) -> std::result::Result<(), String> {
+        let bad = |reason: String| Err(reason);
         if self.method == Method::Poststratify {
             let variables: std::collections::BTreeSet<&str> =
                 self.targets.margins.iter().map(|m| m.variable.as_str()).collect();
@@ -142,7 +143,7 @@ impl Weighting {
                             use --calibration logit to bound them"
                     .to_string());
             }
-            (_, Some((low, high))) if !(low.is_finite() && high.is_finite() && 0.0 <= low && low < 1.0 && high > 1.0) => {
+            (_, Some((low, high))) if !((0.0..1.0).contains(&low) && high.is_finite() && high > 1.0) => {
                 return bad(format!(
                     "bounds {low},{high} must hold 1 inside them: 0 <= LOW < 1 < HIGH"
                 ));
@@ -220,7 +221,11 @@ impl Fit {
                 xr[j] += xj * r;
             }
         }
-        let beta: Vec<f64> = self.inverse.iter().map(|row| row.iter().zip(&xr).map(|(a, b)| a * b).sum()).collect();
+        let beta: Vec<f64> = self
+            .inverse
+            .iter()
+            .map(|row| row.iter().zip(&xr).map(|(a, b)| a * b).sum())
+            .collect();
         self.x
             .iter()
             .map(|x| x.iter().zip(&beta).map(|(a, b)| a * b).sum())
@@ -247,6 +252,19 @@ pub fn fit(study: &str, tally: &Tally, weighting: &Weighting) -> Result<BTreeMap
         slot.0 += cell.w;
         slot.1 += cell.ww + cell.ww_lo;
         slot.2 += cell.n;
+    }
+    if let Some(m) = weighting
+        .targets
+        .margins
+        .iter()
+        .find(|m| m.wave.is_some_and(|w| !cells.contains_key(&w)))
+    {
+        let (wave, line) = (m.wave.unwrap_or_default(), m.levels.first().map_or(1, |l| l.2));
+        return Err(Error::Invalid(format!(
+            "{}: line {line}: targets for wave {wave}, which study `{study}` does not have (its waves: {})",
+            weighting.targets.source,
+            cells.keys().map(|w| w.to_string()).collect::<Vec<_>>().join(", ")
+        )));
     }
     let mut fits = BTreeMap::new();
     for (wave, totals) in cells {
@@ -276,6 +294,8 @@ struct Wave<'a> {
 /// A margin as used in one wave: each level's target total and each cell's level index.
 struct Used<'a> {
     margin: &'a Margin,
+    /// The levels that constrain the weights (level, target, line).
+    levels: Vec<(String, f64, u64)>,
     totals: Vec<f64>,
     level_of: Vec<Option<usize>>,
 }
@@ -348,7 +368,9 @@ impl Wave<'_> {
             if seen.contains(&margin.variable.as_str()) {
                 continue;
             }
-            let own = all.iter().find(|m| m.variable == margin.variable && m.wave == Some(self.wave));
+            let own = all
+                .iter()
+                .find(|m| m.variable == margin.variable && m.wave == Some(self.wave));
             let any = all.iter().find(|m| m.variable == margin.variable && m.wave.is_none());
             let Some(chosen) = own.or(any) else {
                 return Err(self.error(format!(
@@ -370,7 +392,11 @@ impl Wave<'_> {
                 continue;
             }
             let levels = cal_levels(self.tally.cals.name(k as u32));
-            let level: Vec<&str> = margin.columns.iter().map(|c| levels.get(*c).copied().unwrap_or("")).collect();
+            let level: Vec<&str> = margin
+                .columns
+                .iter()
+                .map(|c| levels.get(*c).copied().unwrap_or(""))
+                .collect();
             let level = level.join(":");
             let Some(at) = margin.levels.iter().position(|(l, _, _)| *l == level) else {
                 let known: Vec<&str> = margin.levels.iter().map(|(l, _, _)| l.as_str()).collect();
@@ -400,6 +426,14 @@ impl Wave<'_> {
                 )));
             }
         }
+        // A level with a target of 0 and no respondents constrains nothing (R drops it too).
+        let kept: Vec<usize> = (0..margin.levels.len())
+            .filter(|&i| !(margin.levels[i].1 == 0.0 && sample[i] <= 0.0))
+            .collect();
+        let level_of = level_of
+            .into_iter()
+            .map(|l| l.and_then(|l| kept.iter().position(|&k| k == l)))
+            .collect();
         // Shares are scaled to the wave's design weight total; counts are totals already.
         let scale = if margin.counts {
             1.0
@@ -408,7 +442,8 @@ impl Wave<'_> {
         };
         Ok(Used {
             margin,
-            totals: margin.levels.iter().map(|(_, t, _)| t * scale).collect(),
+            levels: kept.iter().map(|&i| margin.levels[i].clone()).collect(),
+            totals: kept.iter().map(|&i| margin.levels[i].1 * scale).collect(),
             level_of,
         })
     }
@@ -471,19 +506,37 @@ impl Wave<'_> {
         let mut iterations = 0;
         loop {
             iterations += 1;
-            let (next, mut worst) = newton.step(&eta);
+            let Some((next, mut worst)) = newton.step(&eta) else {
+                return Err(self.error(match self.weighting.bounds {
+                    Some((low, high)) => format!(
+                        "{method} calibration of wave {}: every respondent of a level is held at a bound, so no \
+                         weights within them meet the targets: the bounds {low},{high} may be too narrow; widen them",
+                        self.wave
+                    ),
+                    None => format!(
+                        "the margins of wave {} are redundant or collinear (the same variable twice, or a crossing \
+                         beside one of its own margins): drop the repeated margin",
+                        self.wave
+                    ),
+                }));
+            };
             eta = next;
             if worst < self.weighting.epsilon {
                 // Newton's steps converge quadratically: a step or two more reach rounding level.
                 for _ in 0..2 {
-                    let (next, better) = newton.step(&eta);
-                    if better >= worst {
-                        break;
+                    match newton.step(&eta) {
+                        Some((next, better)) if better < worst => (eta, worst) = (next, better),
+                        _ => break,
                     }
-                    (eta, worst) = (next, better);
                 }
                 let g: Vec<f64> = (0..x.len())
-                    .map(|k| if x[k].is_empty() { 1.0 } else { calfun.g(newton.u(k, &eta)) })
+                    .map(|k| {
+                        if x[k].is_empty() {
+                            1.0
+                        } else {
+                            calfun.g(newton.u(k, &eta))
+                        }
+                    })
                     .collect();
                 return self.checked(method, g, iterations);
             }
@@ -545,7 +598,7 @@ impl Wave<'_> {
                     achieved[*level] += g[k] * self.totals[k].0;
                 }
             }
-            for ((level, _, _), (target_total, got)) in m.margin.levels.iter().zip(m.totals.iter().zip(&achieved)) {
+            for ((level, _, _), (target_total, got)) in m.levels.iter().zip(m.totals.iter().zip(&achieved)) {
                 let target_total = *target_total;
                 out.push(MarginReport {
                     variable: m.margin.variable.clone(),
@@ -611,8 +664,9 @@ impl Newton<'_> {
         self.x[k].iter().zip(eta).map(|(a, e)| a * e).sum()
     }
 
-    /// One step from η, as R's `grake`, and the worst |misfit| / (1 + |target|) after it.
-    fn step(&self, eta: &[f64]) -> (Vec<f64>, f64) {
+    /// One step from η, as R's `grake`, and the worst |misfit| / (1 + |target|) after it; None
+    /// when the equations are singular there (margins that repeat each other).
+    fn step(&self, eta: &[f64]) -> Option<(Vec<f64>, f64)> {
         let (x, b, p) = (self.x, self.b, self.target.len());
         let mut t = vec![vec![0.0; p]; p];
         for &k in self.present {
@@ -624,8 +678,10 @@ impl Newton<'_> {
             }
         }
         let mut misfit = vec![0.0; p];
-        achieved_misfit(&mut misfit, self.present, x, b, self.target, |k| self.calfun.g(self.u(k, eta)));
-        let step = pseudo_solve(&t, &misfit);
+        achieved_misfit(&mut misfit, self.present, x, b, self.target, |k| {
+            self.calfun.g(self.u(k, eta))
+        });
+        let step = solve(&t, &misfit)?;
         let mut next: Vec<f64> = eta.iter().zip(&step).map(|(e, s)| e + s).collect();
         // Halve a step that leaves the function's domain (R's step halving).
         let mut halvings = 0;
@@ -639,18 +695,27 @@ impl Newton<'_> {
                 *n = e + s / f64::powi(2.0, halvings);
             }
         }
-        achieved_misfit(&mut misfit, self.present, x, b, self.target, |k| self.calfun.g(self.u(k, &next)));
+        achieved_misfit(&mut misfit, self.present, x, b, self.target, |k| {
+            self.calfun.g(self.u(k, &next))
+        });
         let worst = misfit
             .iter()
             .zip(self.target)
             .map(|(m, t)| m.abs() / (1.0 + t.abs()))
             .fold(0.0, f64::max);
-        (next, worst)
+        Some((next, worst))
     }
 }
 
 /// `target - Σ_k B_k g_k x_k` into `misfit`.
-fn achieved_misfit(misfit: &mut [f64], present: &[usize], x: &[Vec<f64>], b: &[f64], target: &[f64], g: impl Fn(usize) -> f64) {
+fn achieved_misfit(
+    misfit: &mut [f64],
+    present: &[usize],
+    x: &[Vec<f64>],
+    b: &[f64],
+    target: &[f64],
+    g: impl Fn(usize) -> f64,
+) {
     misfit.copy_from_slice(target);
     for &k in present {
         let gk = g(k);
@@ -701,12 +766,11 @@ impl Calfun {
         let inside = u < high - 1.0 && u > low - 1.0;
         match self.method {
             Method::Linear | Method::Poststratify => f64::from(u8::from(inside)),
+            // Raking's bounds hold g = exp(u) itself (R's `cal.raking` tests u against them as if
+            // g were 1 + u, which fails any fit needing a ratio below e^-1 whatever the bound).
             Method::Rake => {
-                if inside {
-                    u.exp()
-                } else {
-                    0.0
-                }
+                let g = u.exp();
+                if g > low && g < high { g } else { 0.0 }
             }
             Method::Logit => {
                 let a = (high - low) / ((high - 1.0) * (1.0 - low));
@@ -715,7 +779,8 @@ impl Calfun {
                     return 0.0;
                 }
                 let d = high - 1.0 + (1.0 - low) * e;
-                high * (1.0 - low) * e * a / d - (low * (high - 1.0) + high * (1.0 - low) * e) * ((1.0 - low) * e * a) / (d * d)
+                high * (1.0 - low) * e * a / d
+                    - (low * (high - 1.0) + high * (1.0 - low) * e) * ((1.0 - low) * e * a) / (d * d)
             }
         }
     }
@@ -723,6 +788,7 @@ impl Calfun {
 
 /// The inverse of a small symmetric positive definite matrix by Gauss-Jordan with partial
 /// pivoting; `None` when it is singular.
+#[allow(clippy::needless_range_loop)] // row operations read clearest by index
 pub fn invert(m: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
     let p = m.len();
     let scale = m.iter().flatten().fold(0.0f64, |a, b| a.max(b.abs()));
@@ -759,16 +825,18 @@ pub fn invert(m: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
     Some(a.into_iter().map(|r| r[p..].to_vec()).collect())
 }
 
-/// T⁻¹ m, or a zero step when T is singular (a margin no cell can move: the misfit stays and
-/// the loop reports it as not converging).
-fn pseudo_solve(t: &[Vec<f64>], m: &[f64]) -> Vec<f64> {
-    match invert(t) {
-        Some(inv) => inv.iter().map(|row| row.iter().zip(m).map(|(a, b)| a * b).sum()).collect(),
-        None => vec![0.0; m.len()],
-    }
+/// T⁻¹ m; None when T is singular.
+fn solve(t: &[Vec<f64>], m: &[f64]) -> Option<Vec<f64>> {
+    let inv = invert(t)?;
+    Some(
+        inv.iter()
+            .map(|row| row.iter().zip(m).map(|(a, b)| a * b).sum())
+            .collect(),
+    )
 }
 
 #[cfg(test)]
+#[allow(clippy::type_complexity, clippy::needless_range_loop)]
 mod tests {
     use super::*;
 
@@ -792,7 +860,11 @@ mod tests {
         for u in [-0.7, -0.1, 0.0, 0.3, 1.2] {
             let h = 1e-6;
             let slope = (logit.g(u + h) - logit.g(u - h)) / (2.0 * h);
-            assert!((slope - logit.derivative(u)).abs() < 1e-7, "{u}: {slope} vs {}", logit.derivative(u));
+            assert!(
+                (slope - logit.derivative(u)).abs() < 1e-7,
+                "{u}: {slope} vs {}",
+                logit.derivative(u)
+            );
         }
     }
 
@@ -852,9 +924,14 @@ mod tests {
     #[test]
     fn linear_weights_below_zero_are_refused_where_raking_holds() {
         // Four crossed cells of two margins, the sample far from the targets of b.
-        let people: Vec<(&str, f64)> = [("a1\u{1f}b1", 10.0), ("a1\u{1f}b2", 1.0), ("a2\u{1f}b1", 1.0), ("a2\u{1f}b2", 10.0)]
-            .into_iter()
-            .collect();
+        let people: Vec<(&str, f64)> = [
+            ("a1\u{1f}b1", 10.0),
+            ("a1\u{1f}b2", 1.0),
+            ("a2\u{1f}b1", 1.0),
+            ("a2\u{1f}b2", 10.0),
+        ]
+        .into_iter()
+        .collect();
         let t = tally(&people);
         let margins = targets(
             &[
@@ -863,8 +940,15 @@ mod tests {
             ],
             &["a", "b"],
         );
-        let linear = fit("s", &t, &Weighting::new(margins.clone(), Method::Linear)).err().map(|e| e.to_string());
-        assert!(linear.as_deref().is_some_and(|e| e.contains("at or below zero") && e.starts_with("t.csv")), "{linear:?}");
+        let linear = fit("s", &t, &Weighting::new(margins.clone(), Method::Linear))
+            .err()
+            .map(|e| e.to_string());
+        assert!(
+            linear
+                .as_deref()
+                .is_some_and(|e| e.contains("at or below zero") && e.starts_with("t.csv")),
+            "{linear:?}"
+        );
         let rake = fit("s", &t, &Weighting::new(margins, Method::Rake)).unwrap_or_default();
         assert!(rake[&2024].g.iter().all(|g| *g > 0.0));
     }

@@ -7,14 +7,16 @@ use serde::Serialize;
 
 use super::calibrate::{WaveReport, Weighting, fit};
 use super::covariance::{Request as CovarianceRequest, wave_totals};
-use super::domains::{categories as domain_categories, full_design};
-use super::ranks::{Rank, ranks};
-use super::segments::{SegmentSettings, SegmentTest, higher_than, letter, pairwise};
 use super::design::{DesignSpec, LonelyPsu, Moments, Stratum, design_effect, ratio_variance};
-use super::domains::{CategorySums, Domain, DomainSums, Request, StudySums, calibrated_sums, stratum_label, study_sums};
+use super::domains::{
+    CategorySums, Domain, DomainSums, Request, StudySums, calibrated_sums, stratum_label, study_sums,
+};
+use super::domains::{categories as domain_categories, full_design};
 use super::group::Group;
 use super::proportion::{CiMethod, interval};
+use super::ranks::{Rank, ranks};
 use super::rao_scott::{RaoScott, rao_scott};
+use super::segments::{SegmentSettings, SegmentTest, higher_than, letter, pairwise};
 use super::survey_ci::{DesignPoint, design_interval, method_label};
 use crate::error::Result;
 use crate::ingest::Choice;
@@ -241,7 +243,9 @@ pub fn estimate(
 
 /// The segments of a study in display order (by name), with their letters.
 fn letters(tally: &Tally) -> Vec<(String, String)> {
-    let mut names: Vec<String> = (0..tally.segments.len() as u32).map(|c| tally.segments.name(c).to_string()).collect();
+    let mut names: Vec<String> = (0..tally.segments.len() as u32)
+        .map(|c| tally.segments.name(c).to_string())
+        .collect();
     names.sort_by_key(|n| super::segments::natural(n));
     names.dedup();
     names.into_iter().enumerate().map(|(i, n)| (n, letter(i))).collect()
@@ -278,7 +282,10 @@ fn domain_statistics(
             .filter(|(k, _)| k.wave == wave && k.segment != crate::tally::NO_SEGMENT)
             .map(|(k, _)| k.segment)
             .collect();
-        let mut codes: Vec<(String, u32)> = present.into_iter().map(|c| (tally.segments.name(c).to_string(), c)).collect();
+        let mut codes: Vec<(String, u32)> = present
+            .into_iter()
+            .map(|c| (tally.segments.name(c).to_string(), c))
+            .collect();
         codes.sort_by_key(|(name, _)| super::segments::natural(name));
         codes.retain(|(name, _)| order.iter().any(|(n, _)| n == name));
         let mut domains = vec![None];
@@ -509,7 +516,11 @@ impl Context<'_> {
 
 /// PSUs minus strata over the strata with respondents in the domain (R's `degf` of a subset).
 fn degrees_of_freedom(strata: &[Part]) -> f64 {
-    strata.iter().filter(|s| s.respondents > 0.0).map(|s| s.psus - 1.0).sum()
+    strata
+        .iter()
+        .filter(|s| s.respondents > 0.0)
+        .map(|s| s.psus - 1.0)
+        .sum()
 }
 
 /// One stratum of a domain with the respondents, category count and PSUs it has there.
@@ -526,7 +537,11 @@ fn srs_row(mut e: Estimate, count: f64, n: f64, settings: &EstimateSettings) -> 
     let t_based = matches!(settings.method, CiMethod::Logit | CiMethod::KornGraubard);
     let point = DesignPoint {
         share,
-        variance: if n > 1.0 { share * (1.0 - share) / (n - 1.0) } else { 0.0 },
+        variance: if n > 1.0 {
+            share * (1.0 - share) / (n - 1.0)
+        } else {
+            0.0
+        },
         n,
         df: n - 1.0,
     };

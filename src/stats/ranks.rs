@@ -33,13 +33,17 @@ pub fn ranks(totals: &Totals, d: usize, categories: &[usize]) -> Vec<(usize, f64
         return Vec::new();
     }
     let shares: Vec<(f64, [(usize, f64); 2])> = categories.iter().map(|c| totals.share(d, *c)).collect();
+    // Nobody named any department (a wave of no-answers in the base): there is nothing to rank.
+    if shares.iter().all(|(p, _)| *p <= 0.0) {
+        return Vec::new();
+    }
     let cov: Vec<Vec<f64>> = shares
         .iter()
         .map(|(_, a)| shares.iter().map(|(_, b)| totals.cov(a, b)).collect())
         .collect();
     let l = cholesky(&cov);
     let mut rng = SplitMix64(SEED);
-    let mut first = vec![0usize; k];
+    let mut first = vec![0.0f64; k];
     let mut places: Vec<Vec<u32>> = vec![Vec::with_capacity(DRAWS); k];
     let mut z = vec![0.0; k];
     let mut draw = vec![0.0; k];
@@ -51,9 +55,12 @@ pub fn ranks(totals: &Totals, d: usize, categories: &[usize]) -> Vec<(usize, f64
         for i in 0..k {
             draw[i] = shares[i].0 + (0..=i).map(|j| l[i][j] * z[j]).sum::<f64>();
         }
-        // Ties (equal shares, no variance) go to the earlier category, as the table lists them.
         order.sort_by(|a, b| draw[*b].total_cmp(&draw[*a]).then(a.cmp(b)));
-        first[order[0]] += 1;
+        // Exact ties for first (equal shares without variance) share the draw.
+        let tied = order.iter().take_while(|&&i| draw[i] == draw[order[0]]).count();
+        for &i in &order[..tied] {
+            first[i] += 1.0 / tied as f64;
+        }
         for (place, &i) in order.iter().enumerate() {
             places[i].push(place as u32 + 1);
         }
@@ -63,7 +70,7 @@ pub fn ranks(totals: &Totals, d: usize, categories: &[usize]) -> Vec<(usize, f64
             let mut p = std::mem::take(&mut places[i]);
             p.sort_unstable();
             let at = |q: f64| p[((q * (DRAWS - 1) as f64).round() as usize).min(DRAWS - 1)];
-            (categories[i], first[i] as f64 / DRAWS as f64, at(0.025), at(0.975))
+            (categories[i], first[i] / DRAWS as f64, at(0.025), at(0.975))
         })
         .collect()
 }

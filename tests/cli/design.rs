@@ -436,13 +436,30 @@ fn t_based_fallbacks_are_named_and_zero_df_has_no_interval() {
     let dir = tempfile::tempdir().unwrap();
     let mut text = String::from("respondent,year,weight,department\n");
     for i in 0..10 {
-        text.push_str(&format!("r{i},2024,{},{}\n", 1.0 + f64::from(i) / 10.0, if i < 4 { "PR" } else { "Marketing" }));
+        text.push_str(&format!(
+            "r{i},2024,{},{}\n",
+            1.0 + f64::from(i) / 10.0,
+            if i < 4 { "PR" } else { "Marketing" }
+        ));
     }
     text.push_str("s1,2025,2.0,PR\n");
     std::fs::write(dir.path().join("w.csv"), text).unwrap();
     let out = super::deptshare_in(
         dir.path(),
-        &["shares", "w.csv", "--weight-col", "weight", "--ci", "logit", "--group", "people=hr", "--lonely-psu", "adjust", "--format", "json"],
+        &[
+            "shares",
+            "w.csv",
+            "--weight-col",
+            "weight",
+            "--ci",
+            "logit",
+            "--group",
+            "people=hr",
+            "--lonely-psu",
+            "adjust",
+            "--format",
+            "json",
+        ],
     );
     assert!(out.status.success(), "{}", stderr(&out));
     let results = super::json(&out);

@@ -235,6 +235,14 @@ fn inspect_describes_a_file_of_thousands_of_columns() {
     let out = super::deptshare_in(dir.path(), &["inspect", "wide.csv"]);
     assert!(out.status.success(), "{}", super::stderr(&out));
     let report = super::stdout(&out);
-    assert!(report.contains("questions (3003)"), "{}", &report[..report.len().min(2000)]);
-    assert!(report.contains("department question candidate: department"), "{}", &report[report.len().saturating_sub(2000)..]);
+    assert!(
+        report.contains("questions (3003)"),
+        "{}",
+        &report[..report.len().min(2000)]
+    );
+    assert!(
+        report.contains("department question candidate: department"),
+        "{}",
+        &report[report.len().saturating_sub(2000)..]
+    );
 }

@@ -8,14 +8,31 @@ use super::{deptshare, fixture, json, root, stderr, stdout};
 fn reference(case: &str) -> Vec<Value> {
     let text = std::fs::read_to_string(root().join("tests/data/calibration/segments.json")).unwrap();
     let all: Value = serde_json::from_str(&text).unwrap();
-    all.as_array().unwrap().iter().filter(|r| r["case"] == case).cloned().collect()
+    all.as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["case"] == case)
+        .cloned()
+        .collect()
 }
 
 fn shares(extra: &[&str]) -> Value {
     let data = fixture("calibration/respondents.csv");
     let mut args = vec![
-        "shares", data.as_str(), "--dept-col", "department", "--wave-col", "year", "--weight-col", "weight",
-        "--strata-col", "stratum", "--psu-col", "psu", "--format", "json",
+        "shares",
+        data.as_str(),
+        "--dept-col",
+        "department",
+        "--wave-col",
+        "year",
+        "--weight-col",
+        "weight",
+        "--strata-col",
+        "stratum",
+        "--psu-col",
+        "psu",
+        "--format",
+        "json",
     ];
     args.extend(extra);
     let out = deptshare(&args);
@@ -47,11 +64,23 @@ fn check_against_r(results: &Value, case: &str, adjusted: &str) {
     assert_eq!(results["segment_tests"].as_array().unwrap().len(), 42);
     for r in &cases {
         let t = find(&results["segment_tests"], r);
-        let what = format!("{case} {} {} {}-{}", r["wave"], r["category"], r["segment_a"], r["segment_b"]);
-        assert!((number(&t["diff"]) - number(&r["diff"])).abs() < 1e-12, "{what} diff {t}");
+        let what = format!(
+            "{case} {} {} {}-{}",
+            r["wave"], r["category"], r["segment_a"], r["segment_b"]
+        );
+        assert!(
+            (number(&t["diff"]) - number(&r["diff"])).abs() < 1e-12,
+            "{what} diff {t}"
+        );
         assert!((number(&t["se"]) - number(&r["se"])).abs() < 1e-12, "{what} se {t}");
-        assert!((number(&t["p_value"]) - number(&r["p_value"])).abs() < 1e-10, "{what} p {t}");
-        assert!((number(&t["p_adjusted"]) - number(&r[adjusted])).abs() < 1e-10, "{what} p adjusted {t}");
+        assert!(
+            (number(&t["p_value"]) - number(&r["p_value"])).abs() < 1e-10,
+            "{what} p {t}"
+        );
+        assert!(
+            (number(&t["p_adjusted"]) - number(&r[adjusted])).abs() < 1e-10,
+            "{what} p adjusted {t}"
+        );
         assert_eq!(number(&t["df"]), number(&r["df"]), "{what}");
     }
 }
@@ -59,13 +88,21 @@ fn check_against_r(results: &Value, case: &str, adjusted: &str) {
 /// The letters each segment estimate must carry, from R's p-values alone.
 fn check_letters(results: &Value, case: &str, adjusted: &str) {
     let cases = reference(case);
-    let mut names: Vec<String> = cases.iter().map(|r| r["segment_a"].as_str().unwrap().to_string()).collect();
+    let mut names: Vec<String> = cases
+        .iter()
+        .map(|r| r["segment_a"].as_str().unwrap().to_string())
+        .collect();
     names.extend(cases.iter().map(|r| r["segment_b"].as_str().unwrap().to_string()));
     names.sort();
     names.dedup();
     let letter = |name: &str| ((b'A' + names.iter().position(|n| n == name).unwrap() as u8) as char).to_string();
     let mut marked = 0;
-    for e in results["estimates"].as_array().unwrap().iter().filter(|e| !e["segment"].is_null()) {
+    for e in results["estimates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| !e["segment"].is_null())
+    {
         let segment = e["segment"].as_str().unwrap();
         assert_eq!(e["letter"], letter(segment).as_str(), "{e}");
         let mut want: Vec<String> = cases
@@ -84,7 +121,12 @@ fn check_letters(results: &Value, case: &str, adjusted: &str) {
             .collect();
         want.sort();
         marked += want.len();
-        let got: Vec<String> = e["higher_than"].as_array().unwrap().iter().map(|l| l.as_str().unwrap().to_string()).collect();
+        let got: Vec<String> = e["higher_than"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap().to_string())
+            .collect();
         assert_eq!(got, want, "{e}");
     }
     assert!(marked > 0, "the fixture has significant differences to mark");
@@ -113,8 +155,20 @@ fn segment_differences_under_calibration_agree_with_r() {
 fn tables_print_letters_as_tabulation_tools_do() {
     let data = fixture("calibration/respondents.csv");
     let out = deptshare(&[
-        "shares", &data, "--dept-col", "department", "--wave-col", "year", "--weight-col", "weight",
-        "--strata-col", "stratum", "--psu-col", "psu", "--by", "size",
+        "shares",
+        &data,
+        "--dept-col",
+        "department",
+        "--wave-col",
+        "year",
+        "--weight-col",
+        "weight",
+        "--strata-col",
+        "stratum",
+        "--psu-col",
+        "psu",
+        "--by",
+        "size",
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
@@ -160,7 +214,10 @@ fn rank_probabilities_agree_with_a_monte_carlo_from_rs_covariance() {
             assert_eq!((low, high), (1, 1), "{got}");
         }
     }
-    assert!(uncertain >= 2, "the fixture has a close race (small firms 2024: marketing 0.72, sales 0.28)");
+    assert!(
+        uncertain >= 2,
+        "the fixture has a close race (small firms 2024: marketing 0.72, sales 0.28)"
+    );
     // Seeded: a rerun gives the same draws.
     assert_eq!(shares(&["--by", "size"])["ranks"], results["ranks"]);
 }

@@ -24,14 +24,22 @@ const DESIGN: [&str; 10] = [
 
 fn reference() -> Vec<Value> {
     let text = std::fs::read_to_string(root().join("tests/data/calibration/reference.json")).unwrap();
-    serde_json::from_str::<Value>(&text).unwrap().as_array().unwrap().clone()
+    serde_json::from_str::<Value>(&text)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
 }
 
 /// The command line of one method as reference.R weights it (`rake-fpc`: raking under the
 /// design with its fpc column).
 fn method_args(case: &str) -> Vec<String> {
     let method = case.trim_end_matches("-fpc");
-    let targets = if method == "poststratify" { "size.csv" } else { "margins.csv" };
+    let targets = if method == "poststratify" {
+        "size.csv"
+    } else {
+        "margins.csv"
+    };
     let mut args: Vec<String> = vec!["shares".into(), fixture("calibration/respondents.csv")];
     args.extend(DESIGN.iter().map(|s| s.to_string()));
     args.extend([
@@ -104,16 +112,31 @@ fn every_method_agrees_with_r_survey() {
             assert_eq!(report["method"], method);
             assert_eq!(report["converged"], true);
             for key in ["kish_n_effective", "min", "max", "sum", "ratio_min", "ratio_max"] {
-                check(&format!("{method} {wave} {key}"), number(&report[key]), number(&case[key]), 1e-9);
+                check(
+                    &format!("{method} {wave} {key}"),
+                    number(&report[key]),
+                    number(&case[key]),
+                    1e-9,
+                );
             }
             for margin in report["margins"].as_array().unwrap() {
-                check("achieved margin", number(&margin["achieved"]), number(&margin["target"]), 1e-9);
+                check(
+                    "achieved margin",
+                    number(&margin["achieved"]),
+                    number(&margin["target"]),
+                    1e-9,
+                );
             }
             for e in case["estimates"].as_array().unwrap() {
                 let category = e["category"].as_str().unwrap();
                 let got = ours(&results, wave, None, category);
                 let what = format!("{method} {wave} {category}");
-                check(&format!("{what} share"), number(&got["share"]), number(&e["share"]), 1e-10);
+                check(
+                    &format!("{what} share"),
+                    number(&got["share"]),
+                    number(&e["share"]),
+                    1e-10,
+                );
                 check(&format!("{what} se"), number(&got["se"]), number(&e["se"]), 1e-10);
                 assert!(got["design"].as_str().unwrap().ends_with(method), "{}", got["design"]);
             }
@@ -121,7 +144,12 @@ fn every_method_agrees_with_r_survey() {
                 let (segment, category) = (e["segment"].as_str().unwrap(), e["category"].as_str().unwrap());
                 let got = ours(&results, wave, Some(segment), category);
                 let what = format!("{method} {wave} {segment} {category}");
-                check(&format!("{what} share"), number(&got["share"]), number(&e["share"]), 1e-10);
+                check(
+                    &format!("{what} share"),
+                    number(&got["share"]),
+                    number(&e["share"]),
+                    1e-10,
+                );
                 check(&format!("{what} se"), number(&got["se"]), number(&e["se"]), 1e-10);
             }
         }
@@ -132,12 +160,21 @@ fn every_method_agrees_with_r_survey() {
 fn both_readers_weight_alike() {
     let fast = run("rake", &[]);
     let careful = run("rake", &[("DEPTSHARE_FAST_PATH_MIN_BYTES", "never")]);
-    assert!(fast.status.success() && careful.status.success(), "{}", stderr(&careful));
+    assert!(
+        fast.status.success() && careful.status.success(),
+        "{}",
+        stderr(&careful)
+    );
     assert!(stderr(&fast).contains("large-file path"), "{}", stderr(&fast));
     assert!(!stderr(&careful).contains("large-file path"), "{}", stderr(&careful));
     let (a, b) = (json(&fast), json(&careful));
     assert_eq!(a["weighting"], b["weighting"]);
-    for (x, y) in a["estimates"].as_array().unwrap().iter().zip(b["estimates"].as_array().unwrap()) {
+    for (x, y) in a["estimates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(b["estimates"].as_array().unwrap())
+    {
         assert_eq!(x["category"], y["category"]);
         check("share", number(&x["share"]), number(&y["share"]), 1e-13);
         check("se", number(&x["se"]), number(&y["se"]), 1e-13);
@@ -169,7 +206,12 @@ fn a_trend_under_weighting_compares_independent_waves() {
         .find(|c| c["category"] == "marketing" && c["segment"].is_null())
         .unwrap();
     // Waves are independent samples weighted apart: the variance of the change is the sum.
-    check("se of the change", number(&change["se"]), (se(0).powi(2) + se(1).powi(2)).sqrt(), 1e-10);
+    check(
+        "se of the change",
+        number(&change["se"]),
+        (se(0).powi(2) + se(1).powi(2)).sqrt(),
+        1e-10,
+    );
 }
 
 #[test]
@@ -209,7 +251,9 @@ fn bad_targets_stop_the_run_naming_the_file() {
             "`size` = `large` (wave 2024, ",
         ),
         (
-            format!("{sizes}size,huge,0.0\n").replace("0.10", "0.05").replace("huge,0.0", "huge,0.05"),
+            format!("{sizes}size,huge,0.0\n")
+                .replace("0.10", "0.05")
+                .replace("huge,0.0", "huge,0.05"),
             vec![],
             1,
             "targets.csv: line 5: no respondents in `size` = `huge` in wave 2024",
@@ -226,7 +270,12 @@ fn bad_targets_stop_the_run_naming_the_file() {
             1,
             "no column `employees`",
         ),
-        (sizes.into(), vec!["--calibration", "logit"], 2, "logit calibration needs bounds"),
+        (
+            sizes.into(),
+            vec!["--calibration", "logit"],
+            2,
+            "logit calibration needs bounds",
+        ),
         (
             format!("{sizes}sector,industry,0.3\nsector,services,0.5\nsector,trade,0.2\n"),
             vec!["--calibration", "poststratify"],
@@ -256,7 +305,8 @@ fn bad_targets_stop_the_run_naming_the_file() {
 #[test]
 fn a_respondent_without_a_weighting_level_is_a_listed_reject() {
     let dir = tempfile::tempdir().unwrap();
-    let data = "respondent,year,size,department\n1,2024,small,Marketing\n2,2024,,PR\n3,2024,large,PR\n4,2024,small,Sales\n";
+    let data =
+        "respondent,year,size,department\n1,2024,small,Marketing\n2,2024,,PR\n3,2024,large,PR\n4,2024,small,Sales\n";
     std::fs::write(dir.path().join("data.csv"), data).unwrap();
     std::fs::write(
         dir.path().join("targets.csv"),
@@ -309,9 +359,19 @@ fn a_study_config_weights_and_the_report_shows_the_diagnostics() {
     let r: Vec<Value> = reference().into_iter().filter(|r| r["method"] == "logit").collect();
     for case in &r {
         let wave = case["wave"].as_i64().unwrap();
-        let marketing = case["estimates"].as_array().unwrap().iter().find(|e| e["category"] == "marketing").unwrap();
+        let marketing = case["estimates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["category"] == "marketing")
+            .unwrap();
         let got = ours(&results, wave, None, "marketing");
-        check("config logit share", number(&got["share"]), number(&marketing["share"]), 1e-10);
+        check(
+            "config logit share",
+            number(&got["share"]),
+            number(&marketing["share"]),
+            1e-10,
+        );
         check("config logit se", number(&got["se"]), number(&marketing["se"]), 1e-10);
     }
     assert_eq!(results["weighting"].as_array().unwrap().len(), 2);
@@ -337,14 +397,34 @@ fn no_convergence_and_unknown_studies_are_config_errors() {
     let config = config_in(dir.path(), "max_iter = 1\n");
     let out = deptshare(&["shares", "--help"]);
     assert!(stdout(&out).contains("--calibrate"));
-    let out = deptshare(&["report", "--config", &config, "--out", dir.path().join("o").to_str().unwrap()]);
+    let out = deptshare(&[
+        "report",
+        "--config",
+        &config,
+        "--out",
+        dir.path().join("o").to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("did not converge in 1 iterations"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("did not converge in 1 iterations"),
+        "{}",
+        stderr(&out)
+    );
     assert!(stderr(&out).contains("margins.csv"), "{}", stderr(&out));
     let config = config_in(dir.path(), "studies = [\"other\"]\n");
-    let out = deptshare(&["report", "--config", &config, "--out", dir.path().join("o").to_str().unwrap()]);
+    let out = deptshare(&[
+        "report",
+        "--config",
+        &config,
+        "--out",
+        dir.path().join("o").to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("`other`, which has no respondent-level input"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("`other`, which has no respondent-level input"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -355,10 +435,89 @@ fn report_takes_calibrate_in_place_of_the_configs_weighting() {
     let size = fixture("calibration/size.csv");
     let out_dir = dir.path().join("out");
     let out = deptshare(&[
-        "report", "--config", &config, "--out", out_dir.to_str().unwrap(),
-        "--calibrate", &size, "--calibration", "poststratify",
+        "report",
+        "--config",
+        &config,
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--calibrate",
+        &size,
+        "--calibration",
+        "poststratify",
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let report = std::fs::read_to_string(out_dir.join("report.md")).unwrap();
-    assert!(report.contains("Weighted to population margins (poststratify"), "{report}");
+    assert!(
+        report.contains("Weighted to population margins (poststratify"),
+        "{report}"
+    );
+}
+
+/// Found by a hostile review of weighting, segments and ranks (each once silent).
+#[test]
+fn weighting_refuses_what_it_cannot_mean() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    write(
+        "data.csv",
+        "respondent,year,size,region,department\n1,2024,small,n,Marketing\n2,2024,large,s,PR\n3,2024,small,s,Sales\n\
+         4,2024,large,n,PR\n5,2024,small\u{1f}x,n,PR\n6,2025,small,n,\n7,2025,large,s,\n",
+    );
+    write("size.csv", "variable,level,target\nsize,small,0.5\nsize,large,0.5\n");
+    write(
+        "dept.csv",
+        "variable,level,target\ndepartment,Marketing,0.5\ndepartment,PR,0.5\n",
+    );
+    write(
+        "later.csv",
+        "variable,level,target,wave\nsize,small,0.5,2099\nsize,large,0.5,2099\nsize,small,0.5,\nsize,large,0.5,\n",
+    );
+    let run = |extra: &[&str]| {
+        let mut args = vec!["shares", "data.csv", "--dept-col", "department", "--format", "json"];
+        args.extend(extra);
+        deptshare_in(dir.path(), &args)
+    };
+    // The question's own answers as a weighting variable would fix every share at its target.
+    let out = run(&["--calibrate", "dept.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("dept.csv: `department` is the department column"),
+        "{}",
+        stderr(&out)
+    );
+    // Targets for a wave the data do not have.
+    let out = run(&["--calibrate", "later.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("later.csv: line 2: targets for wave 2099"),
+        "{}",
+        stderr(&out)
+    );
+    // Segments by the department column itself.
+    let out = run(&["--by", "department"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // The unit separator inside a level is a listed reject, never another variable's level.
+    let out = run(&["--calibrate", "size.csv", "--by", "region"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let results = json(&out);
+    assert_eq!(
+        (
+            results["ingest"]["rows_read"].as_u64(),
+            results["ingest"]["rows_rejected"].as_u64()
+        ),
+        (Some(7), Some(1))
+    );
+    assert!(
+        stderr(&out).contains("data.csv:6: `size` holds a control character"),
+        "{}",
+        stderr(&out)
+    );
+    // Wave 2025: nobody answered: no shares, no ranks, no segment rows.
+    for key in ["estimates", "ranks", "segment_tests"] {
+        assert!(
+            results[key].as_array().unwrap().iter().all(|e| e["wave"] == 2024),
+            "{key}: {}",
+            results[key]
+        );
+    }
 }

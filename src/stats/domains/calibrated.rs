@@ -38,9 +38,9 @@ pub fn calibrated_sums(tally: &Tally, request: &Request, fits: &BTreeMap<i32, Fi
     }
     for (wave, mut cells) in waves {
         cells.sort_unstable_by_key(|(key, _)| order.key(key));
-        let fit = fits.get(&wave).ok_or_else(|| {
-            Error::Invalid(format!("study `{}`: wave {wave} was not weighted", request.study))
-        })?;
+        let fit = fits
+            .get(&wave)
+            .ok_or_else(|| Error::Invalid(format!("study `{}`: wave {wave} was not weighted", request.study)))?;
         let mut segments: BTreeSet<(String, u32)> = BTreeSet::new();
         if request.segments {
             segments.extend(
@@ -54,6 +54,10 @@ pub fn calibrated_sums(tally: &Tally, request: &Request, fits: &BTreeMap<i32, Fi
         let parts = segments.into_iter().map(|(name, code)| (Some(name), Some(code)));
         for (name, code) in whole.chain(parts) {
             let member = |key: &Key| in_base[key.set as usize] && code.is_none_or(|c| key.segment == c);
+            // A domain nobody in the base is in has no shares (as without calibration).
+            if !cells.iter().any(|(k, _)| member(k)) {
+                continue;
+            }
             let domain = Domain { wave, segment: name };
             let d = Linearised::new(tally, &cells, &categories, fit, &member).sums(tally, &cells);
             sums.domains.insert(domain, d);
@@ -109,7 +113,10 @@ impl<'a, F: Fn(&Key) -> bool> Linearised<'a, F> {
             let (sums, by_category) = self.stratum(stratum);
             out.strata.insert(name.clone(), sums);
             for ((category, _), sums) in self.categories.iter().zip(by_category) {
-                out.categories.entry(category.clone()).or_default().insert(name.clone(), sums);
+                out.categories
+                    .entry(category.clone())
+                    .or_default()
+                    .insert(name.clone(), sums);
             }
         }
         out
