@@ -28,6 +28,9 @@ fn normalized(hi: f64, lo: f64) -> Dd {
     Dd { hi, lo }
 }
 
+// Named as the arithmetic they do; not the operator traits, so that every use reads as explicit
+// double-double arithmetic.
+#[allow(clippy::should_implement_trait)]
 impl Dd {
     pub fn new(hi: f64, lo: f64) -> Dd {
         normalized(hi, lo)

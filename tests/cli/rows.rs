@@ -140,6 +140,7 @@ fn check_respondents(out: &Value, at: &str) {
     // 2023 answered: R_1 Marketing 1.5, R_2 PR 2, R_12 Sales 1, R_14 PR 1 (R_13 gave no answer).
     // 2024: R_15 Sales 0.5 (decimal comma), R_1 Marketing 1 (a panel, not a duplicate), R_16 PR 2,
     // R_17 Marketing 1.
+    #[allow(clippy::type_complexity)] // one row of expected numbers per case
     let cases: [(i64, Option<&str>, &str, u64, f64, u64, f64); 7] = [
         (2023, None, "marketing", 4, 5.5, 1, 1.5 / 5.5),
         (2023, None, "pr", 4, 5.5, 2, 3.0 / 5.5),
