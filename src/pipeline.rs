@@ -102,7 +102,24 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
     estimates.retain(|e| !unanswered.contains_key(&(e.study.clone(), e.wave)));
     estimates.extend(published.estimates);
     estimates.sort_by(|a, b| a.sort_key(taxonomy).cmp(&b.sort_key(taxonomy)));
-    let trend = trend::compare_with(&estimates, &estimation.wave_tests, settings.level);
+    let mut trend = trend::compare_with(&estimates, &estimation.wave_tests, settings.level);
+    // Within-wave tests of department x segment: one per wave, not a family to adjust.
+    for t in &estimation.independence {
+        let by = specs.iter().find(|s| s.study == t.study).and_then(|s| s.by_col.clone());
+        trend.tests.push(trend::TestRecord {
+            name: trend::RAO_SCOTT_INDEPENDENCE.to_string(),
+            study: t.study.clone(),
+            category: String::new(),
+            kind: stats::Kind::Department,
+            statistic: t.result.f,
+            df: Some(t.result.ndf),
+            ddf: Some(t.result.ddf),
+            p_value: t.result.p_value,
+            p_adjusted: t.result.p_value,
+            wave: Some(t.wave),
+            by,
+        });
+    }
     rejects.sort();
     let mut warnings = published.warnings;
     warnings.extend(mixed_waves(&estimates));
@@ -172,6 +189,7 @@ fn estimate_each(
         all.weighting.extend(estimation.weighting);
         all.segment_tests.extend(estimation.segment_tests);
         all.ranks.extend(estimation.ranks);
+        all.independence.extend(estimation.independence);
     }
     Ok(all)
 }

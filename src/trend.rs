@@ -42,7 +42,16 @@ pub struct TestRecord {
     pub ddf: Option<f64>,
     pub p_value: f64,
     pub p_adjusted: f64,
+    /// A test within one wave (Rao-Scott independence of department and segment): its wave and
+    /// segment column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wave: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
 }
+
+/// The name of the Rao-Scott test of department x segment within a wave.
+pub const RAO_SCOTT_INDEPENDENCE: &str = "rao-scott independence";
 
 /// Everything the compare stage produces.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -106,6 +115,8 @@ pub fn compare_with(estimates: &[Estimate], wave_tests: &[WaveTest], level: f64)
             ddf: Some(t.result.ddf),
             p_value: t.result.p_value,
             p_adjusted: t.result.p_value,
+            wave: None,
+            by: None,
         });
     }
     for ((study, kind, category), points) in &mut series {
@@ -181,6 +192,8 @@ fn across_waves(study: &str, kind: Kind, category: &str, points: &[WavePoint]) -
         ddf: None,
         p_value: t.p_value,
         p_adjusted: t.p_value,
+        wave: None,
+        by: None,
     };
     let mut out = Vec::new();
     // The count-based tests assume independent unweighted respondents: under weights or a design

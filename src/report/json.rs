@@ -20,7 +20,7 @@ struct Results<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     comparisons: Option<&'a [Comparison]>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    tests: Option<&'a [TestRecord]>,
+    tests: Option<Vec<&'a TestRecord>>,
     /// What weighting to population margins did, per study and wave (only when weighted).
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     weighting: &'a [WaveReport],
@@ -42,7 +42,7 @@ pub fn results(analysis: &Analysis, title: Option<&str>, with_trend: bool) -> Re
         estimates: &analysis.estimates,
         ingest: &analysis.summary,
         comparisons: with_trend.then_some(analysis.trend.comparisons.as_slice()),
-        tests: with_trend.then_some(analysis.trend.tests.as_slice()),
+        tests: tests(analysis, with_trend),
         weighting: &analysis.weighting,
         segment_tests: &analysis.segment_tests,
         ranks: &analysis.ranks,
@@ -51,4 +51,14 @@ pub fn results(analysis: &Analysis, title: Option<&str>, with_trend: bool) -> Re
     let mut text = serde_json::to_string_pretty(&results).map_err(|e| Error::Invalid(format!("writing json: {e}")))?;
     text.push('\n');
     Ok(text)
+}
+
+/// Every test for a trend; for shares only the tests within a wave (department x segment), when
+/// there are any.
+fn tests(analysis: &Analysis, with_trend: bool) -> Option<Vec<&TestRecord>> {
+    if with_trend {
+        return Some(analysis.trend.tests.iter().collect());
+    }
+    let within: Vec<&TestRecord> = analysis.trend.tests.iter().filter(|t| t.wave.is_some()).collect();
+    (!within.is_empty()).then_some(within)
 }

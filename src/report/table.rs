@@ -258,9 +258,15 @@ pub fn tests_table(tests: &[TestRecord]) -> Table {
     let rows: Vec<Vec<String>> = tests
         .iter()
         .map(|t| {
+            // A test within one wave is over every department by the segment column.
+            let category = match (t.wave, &t.by) {
+                (Some(wave), Some(by)) => format!("departments x {by}, {wave}"),
+                (Some(wave), None) => format!("departments x segment, {wave}"),
+                _ => t.category.clone(),
+            };
             vec![
                 t.study.clone(),
-                t.category.clone(),
+                category,
                 t.name.clone(),
                 format!("{:.3}", t.statistic),
                 match (t.df, t.ddf) {

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::calibrate::{WaveReport, Weighting, fit};
-use super::covariance::{Request as CovarianceRequest, wave_totals};
+use super::covariance::{Request as CovarianceRequest, Totals as CovarianceTotals, wave_totals};
 use super::design::{DesignSpec, LonelyPsu, Moments, Stratum, design_effect, ratio_variance};
 use super::domains::{
     CategorySums, Domain, DomainSums, Request, StudySums, calibrated_sums, stratum_label, study_sums,
@@ -15,7 +15,7 @@ use super::domains::{categories as domain_categories, full_design};
 use super::group::Group;
 use super::proportion::{CiMethod, interval};
 use super::ranks::{Rank, ranks};
-use super::rao_scott::{RaoScott, rao_scott};
+use super::rao_scott::{RaoScott, rao_scott, table_test};
 use super::segments::{SegmentSettings, SegmentTest, higher_than, letter, pairwise};
 use super::survey_ci::{DesignPoint, design_interval, method_label};
 use crate::error::Result;
@@ -171,6 +171,16 @@ pub struct Estimation {
     pub segment_tests: Vec<SegmentTest>,
     /// Who ranks first, per study, wave and segment.
     pub ranks: Vec<Rank>,
+    /// Department x segment per wave: the Rao-Scott test of independence (single choice, `--by`).
+    pub independence: Vec<Independence>,
+}
+
+/// The Rao-Scott test of independence of department and segment in one wave.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Independence {
+    pub study: String,
+    pub wave: i32,
+    pub result: RaoScott,
 }
 
 /// Estimates every category named in a study for each wave (and `--by` segment), then each group.
@@ -226,7 +236,10 @@ pub fn estimate(
         };
         let mut rows = context.rows(&sums)?;
         if let Some(tally) = tally {
-            let (tests, ranks) = domain_statistics(study, tally, &request, fits.as_ref(), settings)?;
+            let (tests, ranks, independence) = domain_statistics(study, tally, &request, fits.as_ref(), settings)?;
+            if *choice == Choice::Single {
+                out.independence.extend(independence);
+            }
             if request.segments && tally.has_segments() {
                 mark_letters(&mut rows, &tests, tally, settings.segments.sig_level);
             }
@@ -259,7 +272,7 @@ fn domain_statistics(
     request: &Request,
     fits: Option<&BTreeMap<i32, super::calibrate::Fit>>,
     settings: &EstimateSettings,
-) -> Result<(Vec<SegmentTest>, Vec<Rank>)> {
+) -> Result<(Vec<SegmentTest>, Vec<Rank>, Vec<Independence>)> {
     let design = full_design(tally)?;
     let categories = domain_categories(tally, request);
     let in_base: Vec<bool> = (0..tally.sets.len() as u32)
@@ -274,7 +287,7 @@ fn domain_statistics(
         .map(|(i, _)| i)
         .collect();
     let waves: BTreeSet<i32> = tally.cells().map(|(k, _)| k.wave).collect();
-    let (mut out, mut ranked) = (Vec::new(), Vec::new());
+    let (mut out, mut ranked, mut independence) = (Vec::new(), Vec::new(), Vec::new());
     for wave in waves {
         // The wave's segments in display order (their codes in this tally).
         let present: BTreeSet<u32> = tally
@@ -309,6 +322,18 @@ fn domain_statistics(
         let names: Vec<String> = codes.into_iter().map(|(n, _)| n).collect();
         if !names.is_empty() {
             out.extend(pairwise(study, wave, &totals, &names, &named, &settings.segments));
+            let respondents: u64 = tally
+                .cells()
+                .filter(|(k, _)| k.wave == wave && in_base[k.set as usize] && k.segment != crate::tally::NO_SEGMENT)
+                .map(|(_, c)| c.n)
+                .sum();
+            if let Some(result) = independence_test(&totals, &departments, names.len(), respondents as f64) {
+                independence.push(Independence {
+                    study: study.to_string(),
+                    wave,
+                    result,
+                });
+            }
         }
         for d in 0..domains.len() {
             let segment = d.checked_sub(1).map(|i| names[i].clone());
@@ -325,7 +350,40 @@ fn domain_statistics(
             }
         }
     }
-    Ok((out, ranked))
+    Ok((out, ranked, independence))
+}
+
+/// Department x segment of one wave (segments are domains 1.. of `totals`): the cell shares
+/// Y_{s,c} / Σ_t W_t, their covariance by the delta method, and the Rao-Scott test. Departments and
+/// segments nobody is in are left out (R's chi-square has no expected count there).
+fn independence_test(totals: &CovarianceTotals, departments: &[usize], segments: usize, n: f64) -> Option<RaoScott> {
+    let rows: Vec<usize> = departments
+        .iter()
+        .copied()
+        .filter(|&c| (1..=segments).any(|d| totals.y[d][c] > 0.0))
+        .collect();
+    let cols: Vec<usize> = (1..=segments).filter(|&d| totals.w[d] > 0.0).collect();
+    let total: f64 = cols.iter().map(|&d| totals.w[d]).sum();
+    if rows.len() < 2 || cols.len() < 2 || total <= 0.0 {
+        return None;
+    }
+    let r = rows.len();
+    let mut cells = Vec::with_capacity(r * cols.len());
+    let mut forms: Vec<Vec<(usize, f64)>> = Vec::new();
+    for &d in &cols {
+        for &c in &rows {
+            let p = totals.y[d][c] / total;
+            cells.push(p);
+            let mut form = vec![(totals.index(d, Some(c)), 1.0 / total)];
+            form.extend(cols.iter().map(|&t| (totals.index(t, None), -p / total)));
+            forms.push(form);
+        }
+    }
+    let v: Vec<Vec<f64>> = forms
+        .iter()
+        .map(|a| forms.iter().map(|b| totals.cov(a, b)).collect())
+        .collect();
+    table_test(&cells, &v, r, cols.len(), n, totals.df)
 }
 
 /// Each segment row gets its letter and the letters of the segments it is significantly above.

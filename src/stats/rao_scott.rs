@@ -36,24 +36,31 @@ pub fn rao_scott(
         return Ok(None);
     }
     let v = covariance(strata, &cells, total, lonely)?;
-    let Some(pearson) = pearson(&cells, waves, rows) else {
-        return Ok(None);
-    };
-    let c = contrasts(waves);
+    Ok(table_test(&cells, &v, 2, waves, rows, nu))
+}
+
+/// The second-order Rao-Scott test of independence in an r x c table, as R's `svychisq(~a + b,
+/// design, statistic = "F")`: `cells` the estimated cell shares (rows vary fastest, as R's
+/// `expand.grid`: index col * r + row) with design covariance `v`, `n` respondents (R's N) and
+/// `nu` design degrees of freedom. None when a row or column is empty or the design has no variance.
+pub fn table_test(cells: &[f64], v: &[Vec<f64>], r: usize, c: usize, n: f64, nu: f64) -> Option<RaoScott> {
+    if r < 2 || c < 2 || cells.len() != r * c || nu <= 0.0 {
+        return None;
+    }
+    let pearson = pearson(cells, r, c, n)?;
+    let contrasts = contrasts(r, c);
     let inv_d: Vec<f64> = cells.iter().map(|m| if *m == 0.0 { 0.0 } else { 1.0 / m }).collect();
-    let scaled: Vec<Vec<f64>> = c
+    let scaled: Vec<Vec<f64>> = contrasts
         .iter()
         .zip(&inv_d)
         .map(|(row, d)| row.iter().map(|x| x * d).collect())
         .collect();
-    let denom: Vec<Vec<f64>> = product(&transpose(&c), &scaled)
+    let denom: Vec<Vec<f64>> = product(&transpose(&contrasts), &scaled)
         .into_iter()
-        .map(|row| row.into_iter().map(|x| x / rows).collect())
+        .map(|row| row.into_iter().map(|x| x / n).collect())
         .collect();
-    let numer = product(&transpose(&scaled), &product(&v, &scaled));
-    let Some(delta) = solve(denom, numer) else {
-        return Ok(None);
-    };
+    let numer = product(&transpose(&scaled), &product(v, &scaled));
+    let delta = solve(denom, numer)?;
     let trace: f64 = (0..delta.len()).map(|i| delta[i][i]).sum();
     let square = product(&delta, &delta);
     let trace2: f64 = (0..square.len()).map(|i| square[i][i]).sum();
@@ -62,10 +69,10 @@ pub fn rao_scott(
     // No design variance leaves Delta zero: there is nothing to refer the statistic to.
     let usable = [f, ndf, ddf].iter().all(|x| x.is_finite()) && f >= 0.0 && ndf > 0.0 && ddf > 0.0;
     if !usable {
-        return Ok(None);
+        return None;
     }
     let p_value = beta_reg(ddf / 2.0, ndf / 2.0, ddf / (ddf + ndf * f));
-    Ok(Some(RaoScott { f, ndf, ddf, p_value }))
+    Some(RaoScott { f, ndf, ddf, p_value })
 }
 
 /// Design covariance of the cell shares m_j: each respondent's influence on cell j is w (I_j - m_j) / W,
@@ -96,39 +103,42 @@ fn covariance(strata: &[(usize, Stratum)], cells: &[f64], total: f64, lonely: Lo
     Ok(v)
 }
 
-/// Pearson's X² of the weighted table scaled to `rows` respondents (R's `svytable(Ntotal = N)`).
-fn pearson(cells: &[f64], waves: usize, rows: f64) -> Option<f64> {
-    let row_share = [0, 1].map(|r| (0..waves).map(|t| cells[2 * t + r]).sum::<f64>());
+/// Pearson's X² of the weighted r x c table scaled to `n` respondents (R's `svytable(Ntotal = N)`).
+fn pearson(cells: &[f64], r: usize, c: usize, n: f64) -> Option<f64> {
+    let row_share: Vec<f64> = (0..r).map(|i| (0..c).map(|j| cells[j * r + i]).sum()).collect();
+    let col_share: Vec<f64> = (0..c).map(|j| (0..r).map(|i| cells[j * r + i]).sum()).collect();
     let mut statistic = 0.0;
-    for t in 0..waves {
-        let col_share = cells[2 * t] + cells[2 * t + 1];
-        for r in 0..2 {
-            let expected = rows * row_share[r] * col_share;
+    for j in 0..c {
+        for i in 0..r {
+            let expected = n * row_share[i] * col_share[j];
             if expected <= 0.0 {
                 return None;
             }
-            statistic += (rows * cells[2 * t + r] - expected).powi(2) / expected;
+            statistic += (n * cells[j * r + i] - expected).powi(2) / expected;
         }
     }
     Some(statistic)
 }
 
-/// The interaction contrasts of the 2 x k table with the main effects projected out (R's `Cmat`;
+/// The interaction contrasts of the r x c table with the main effects projected out (R's `Cmat`;
 /// any basis of that space gives the same traces).
-fn contrasts(waves: usize) -> Vec<Vec<f64>> {
-    let d = 2 * waves;
+fn contrasts(r: usize, c: usize) -> Vec<Vec<f64>> {
+    let d = r * c;
+    let dummy = |a: usize, b: usize| f64::from(u8::from(a == b));
     let main: Vec<Vec<f64>> = (0..d)
-        .map(|j| {
-            let (r, t) = (j % 2, j / 2);
-            let mut x = vec![1.0, r as f64];
-            x.extend((1..waves).map(|s| f64::from(u8::from(t == s))));
+        .map(|k| {
+            let (i, j) = (k % r, k / r);
+            let mut x = vec![1.0];
+            x.extend((1..r).map(|a| dummy(i, a)));
+            x.extend((1..c).map(|b| dummy(j, b)));
             x
         })
         .collect();
     let interaction: Vec<Vec<f64>> = (0..d)
-        .map(|j| {
-            (1..waves)
-                .map(|s| f64::from(u8::from(j % 2 == 1 && j / 2 == s)))
+        .map(|k| {
+            let (i, j) = (k % r, k / r);
+            (1..c)
+                .flat_map(|b| (1..r).map(move |a| dummy(i, a) * dummy(j, b)))
                 .collect()
         })
         .collect();

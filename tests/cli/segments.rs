@@ -221,3 +221,39 @@ fn rank_probabilities_agree_with_a_monte_carlo_from_rs_covariance() {
     // Seeded: a rerun gives the same draws.
     assert_eq!(shares(&["--by", "size"])["ranks"], results["ranks"]);
 }
+
+#[test]
+fn department_by_segment_independence_agrees_with_rs_svychisq() {
+    let text = std::fs::read_to_string(root().join("tests/data/calibration/independence.json")).unwrap();
+    let reference: Value = serde_json::from_str(&text).unwrap();
+    let margins = fixture("calibration/margins.csv");
+    for (case, extra) in [
+        ("design-size", vec!["--by", "size"]),
+        ("rake-region", vec!["--by", "region", "--calibrate", margins.as_str()]),
+    ] {
+        let results = shares(&extra);
+        let tests = results["tests"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{case}: no tests"));
+        for r in reference.as_array().unwrap().iter().filter(|r| r["case"] == case) {
+            let t = tests
+                .iter()
+                .find(|t| t["wave"] == r["wave"] && t["name"] == "rao-scott independence")
+                .unwrap_or_else(|| panic!("{case}: no test for {}", r["wave"]));
+            assert_eq!(t["by"], extra[1]);
+            for (ours, theirs) in [
+                ("statistic", "statistic"),
+                ("df", "ndf"),
+                ("ddf", "ddf"),
+                ("p_value", "p_value"),
+            ] {
+                let (a, b) = (number(&t[ours]), number(&r[theirs]));
+                assert!(
+                    (a - b).abs() < 1e-10 * b.abs().max(1.0),
+                    "{case} {} {ours}: {a} vs R {b}",
+                    r["wave"]
+                );
+            }
+        }
+    }
+}
