@@ -90,8 +90,9 @@ pub fn read_published(path: &Path) -> Result<Vec<PublishedFigure>> {
 pub fn read_published_with(path: &Path, decimal: Option<Decimal>) -> Result<Vec<PublishedFigure>> {
     let decoded = read_text(path)?;
     let text = sniff::blank_leading_comments(&decoded.text);
+    let delimiter = sniff::delimiter(&text);
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(sniff::delimiter(&text))
+        .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let parse = |line: u64, reason: String| Error::Parse {
         path: path.to_path_buf(),
@@ -119,7 +120,7 @@ pub fn read_published_with(path: &Path, decimal: Option<Decimal>) -> Result<Vec<
     let cells = records
         .iter()
         .flat_map(|(_, r)| numeric.iter().flatten().filter_map(|&i| r.get(i)));
-    layout.numbers = Numbers::decide(decimal, cells);
+    layout.numbers = Numbers::decide(decimal, cells, delimiter);
     let mut figures = Vec::new();
     for (line, record) in &records {
         figures.push(layout.figure(record, *line).map_err(|reason| parse(*line, reason))?);

@@ -120,13 +120,17 @@ fn plan(spec: &InputSpec, survey: &Survey, taxonomy: &Taxonomy, notes: &mut Vec<
         lossy: survey.lossy.then(|| survey.names()),
         numbers: Default::default(),
     };
-    rules.decide_numbers(spec.decimal, |i| {
-        survey
-            .records
-            .iter()
-            .take(1000)
-            .map(move |(_, r)| r.get(i).unwrap_or(""))
-    });
+    rules.decide_numbers(
+        spec.decimal,
+        |i| {
+            survey
+                .records
+                .iter()
+                .take(1000)
+                .map(move |(_, r)| r.get(i).unwrap_or(""))
+        },
+        survey.delimiter,
+    );
     Ok(Plan { question, rules })
 }
 

@@ -54,7 +54,7 @@ pub fn read_decoded(spec: &InputSpec, decoded: &sniff::Decoded, taxonomy: &Taxon
         records.len()
     )];
     let cells = |i: usize| records.iter().take(1000).map(move |(_, r)| r.get(i).unwrap_or(""));
-    let columns = Columns::resolve(spec, &headers, taxonomy, &mut notes, cells)?;
+    let columns = Columns::resolve(spec, &headers, taxonomy, &mut notes, cells, delimiter)?;
     let mut input = RawInput::new(spec);
     input.notes = notes;
     let mut rules = columns.rules;
@@ -129,6 +129,7 @@ impl Columns {
         taxonomy: &Taxonomy,
         notes: &mut Vec<String>,
         cells: impl Fn(usize) -> I,
+        delimiter: u8,
     ) -> Result<Self> {
         let path = spec.path.as_path();
         let wave = match (&spec.wave_col, spec.wave) {
@@ -216,7 +217,7 @@ impl Columns {
         for i in used.flatten() {
             unique_name(path, headers, i)?;
         }
-        rules.decide_numbers(spec.decimal, &cells);
+        rules.decide_numbers(spec.decimal, &cells, delimiter);
         if rules.weight.is_some() || rules.fpc.is_some() {
             notes.push(format!("{}: {}", path.display(), rules.numbers.describe()));
         }

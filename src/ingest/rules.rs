@@ -273,9 +273,10 @@ impl Rules {
         &mut self,
         given: Option<Decimal>,
         cells: impl Fn(usize) -> I,
+        delimiter: u8,
     ) {
         let columns = [self.weight, self.fpc];
-        self.numbers = Numbers::decide(given, columns.into_iter().flatten().flat_map(cells));
+        self.numbers = Numbers::decide(given, columns.into_iter().flatten().flat_map(cells), delimiter);
     }
 }
 

@@ -246,3 +246,27 @@ fn inspect_describes_a_file_of_thousands_of_columns() {
         &report[report.len().saturating_sub(2000)..]
     );
 }
+
+/// Weights written with three decimals in a comma-delimited file (238.506) read as decimal points:
+/// no unquoted cell there holds a comma, so a thousands point is impossible. Found when the
+/// benchmark file (bench/generate.py) had every row rejected as an unsettled decimal mark.
+#[test]
+fn three_decimal_weights_in_a_comma_file_are_decimal_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "respondent,wave,department,weight\n1,2024,Marketing,238.506\n2,2024,PR,91.645\n3,2024,PR,304.451\n";
+    std::fs::write(dir.path().join("w.csv"), text).unwrap();
+    for env in ["0", "never"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_deptshare"))
+            .args(["shares", "w.csv", "--weight-col", "weight", "--format", "json"])
+            .env("DEPTSHARE_FAST_PATH_MIN_BYTES", env)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", super::stderr(&out));
+        let results = super::json(&out);
+        assert_eq!(results["ingest"]["rows_accepted"], 3, "{env}: {}", super::stderr(&out));
+        // By hand: marketing 238.506 / (238.506 + 91.645 + 304.451).
+        let share = super::estimate(&results, 2024, "marketing")["share"].as_f64().unwrap();
+        assert!((share - 238.506 / 634.602).abs() < 1e-12, "{share}");
+    }
+}

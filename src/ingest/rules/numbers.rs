@@ -96,7 +96,7 @@ impl Default for Numbers {
 impl Numbers {
     /// The given mark, or the one the cells settle (every cell read only one way reads it that
     /// way); a file whose cells point both ways, or none, stays unsettled.
-    pub fn decide<'a>(given: Option<Decimal>, cells: impl IntoIterator<Item = &'a str>) -> Numbers {
+    pub fn decide<'a>(given: Option<Decimal>, cells: impl IntoIterator<Item = &'a str>, delimiter: u8) -> Numbers {
         if let Some(decimal) = given {
             return Numbers {
                 decimal: Some(decimal),
@@ -107,6 +107,13 @@ impl Numbers {
         for cell in cells {
             let cell = cell.trim();
             if !cell.bytes().any(|b| b == b',' || b == b'.') {
+                continue;
+            }
+            // In a comma-delimited file a point without a comma (`238.506`) is a decimal point: a
+            // file of decimal commas would write its thousands points beside quoted decimal commas.
+            // Quoted cells with a comma (`"1,500"`) still need the file's other numbers to settle.
+            if delimiter == b',' && !cell.contains(',') {
+                point = true;
                 continue;
             }
             match (read(cell, Decimal::Point), read(cell, Decimal::Comma)) {
@@ -249,17 +256,17 @@ mod tests {
 
     #[test]
     fn the_file_settles_the_mark_once() {
-        let german = Numbers::decide(None, ["1", "2,5", "1.000"]);
+        let german = Numbers::decide(None, ["1", "2,5", "1.000"], b';');
         assert_eq!(german.decimal, Some(Decimal::Comma));
         assert_eq!(german.read("1.000").map(|r| r.value), Ok(1000.0));
         assert_eq!(german.read("1,500").map(|r| r.value), Ok(1.5));
-        let english = Numbers::decide(None, ["0.5", "1,500"]);
+        let english = Numbers::decide(None, ["0.5", "1,500"], b';');
         assert_eq!(english.read("1,500").map(|r| r.value), Ok(1500.0));
         // A cell that reads one way only is read that way whatever the file's mark.
         assert_eq!(english.read("2,5").map(|r| r.value), Ok(2.5));
         for unsettled in [
-            Numbers::decide(None, ["1,500", "2"]),
-            Numbers::decide(None, ["0.5", "2,5"]),
+            Numbers::decide(None, ["1,500", "2"], b';'),
+            Numbers::decide(None, ["0.5", "2,5"], b';'),
         ] {
             assert_eq!(unsettled.decimal, None);
             assert_eq!(
@@ -271,7 +278,11 @@ mod tests {
             );
             assert_eq!(unsettled.read("0.5").map(|r| r.value), Ok(0.5));
         }
-        let given = Numbers::decide(Some(Decimal::Comma), ["0.5"]);
+        let given = Numbers::decide(Some(Decimal::Comma), ["0.5"], b';');
+        // In a comma-delimited file nothing unquoted holds a comma: three decimals are a point.
+        let comma_file = Numbers::decide(None, ["238.506", "91.645"], b',');
+        assert_eq!(comma_file.read("238.506").map(|r| r.value), Ok(238.506));
+        assert_eq!(Numbers::decide(None, ["238.506"], b';').read("238.506").is_err(), true);
         assert_eq!(given.read("1,500").map(|r| r.value), Ok(1.5));
     }
 }

@@ -100,7 +100,7 @@ impl Plan {
         let headers: Vec<String> = raw_headers.iter().map(|h| h.trim().to_string()).collect();
         let mut notes = Vec::new();
         let cells = |i: usize| sample.iter().map(move |r| r.get(i).map_or("", String::as_str));
-        let columns = Columns::resolve(spec, &headers, taxonomy, &mut notes, cells)?;
+        let columns = Columns::resolve(spec, &headers, taxonomy, &mut notes, cells, delimiter)?;
         Ok(Some(Plan {
             delimiter,
             encoding,
