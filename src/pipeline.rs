@@ -103,11 +103,19 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
     estimates.extend(published.estimates);
     estimates.sort_by(|a, b| a.sort_key(taxonomy).cmp(&b.sort_key(taxonomy)));
     let mut trend = trend::compare_with(&estimates, &estimation.wave_tests, settings.level);
-    // Within-wave tests of department x segment: one per wave, not a family to adjust.
+    // Tests over every department at once: department x segment per wave, and department x wave
+    // (one per study, `wave` None); not families to adjust.
     for t in &estimation.independence {
-        let by = specs.iter().find(|s| s.study == t.study).and_then(|s| s.by_col.clone());
+        let by = match t.wave {
+            Some(_) => specs.iter().find(|s| s.study == t.study).and_then(|s| s.by_col.clone()),
+            None => None,
+        };
+        let name = match t.wave {
+            Some(_) => trend::RAO_SCOTT_INDEPENDENCE,
+            None => trend::RAO_SCOTT_HOMOGENEITY_ALL,
+        };
         trend.tests.push(trend::TestRecord {
-            name: trend::RAO_SCOTT_INDEPENDENCE.to_string(),
+            name: name.to_string(),
             study: t.study.clone(),
             category: String::new(),
             kind: stats::Kind::Department,
@@ -116,7 +124,7 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
             ddf: Some(t.result.ddf),
             p_value: t.result.p_value,
             p_adjusted: t.result.p_value,
-            wave: Some(t.wave),
+            wave: t.wave,
             by,
         });
     }

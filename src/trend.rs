@@ -34,6 +34,8 @@ pub struct Comparison {
 pub struct TestRecord {
     pub name: String,
     pub study: String,
+    /// Empty (null in JSON) for a test over every department at once.
+    #[serde(serialize_with = "empty_as_null")]
     pub category: String,
     pub kind: Kind,
     pub statistic: f64,
@@ -52,6 +54,9 @@ pub struct TestRecord {
 
 /// The name of the Rao-Scott test of department x segment within a wave.
 pub const RAO_SCOTT_INDEPENDENCE: &str = "rao-scott independence";
+
+/// The Rao-Scott test of department x wave over every department at once (`category` null).
+pub const RAO_SCOTT_HOMOGENEITY_ALL: &str = "rao-scott homogeneity";
 
 /// Everything the compare stage produces.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -236,5 +241,13 @@ fn adjust_tests(tests: &mut [TestRecord]) {
         for (&i, adjusted) in members.iter().zip(holm(&raw)) {
             tests[i].p_adjusted = adjusted;
         }
+    }
+}
+
+/// An empty string as JSON null.
+fn empty_as_null<S: serde::Serializer>(text: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    match text.is_empty() {
+        true => serializer.serialize_none(),
+        false => serializer.serialize_str(text),
     }
 }

@@ -179,7 +179,8 @@ pub struct Estimation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Independence {
     pub study: String,
-    pub wave: i32,
+    /// The wave of a department x segment test; None for department x wave over all waves.
+    pub wave: Option<i32>,
     pub result: RaoScott,
 }
 
@@ -288,6 +289,7 @@ fn domain_statistics(
         .collect();
     let waves: BTreeSet<i32> = tally.cells().map(|(k, _)| k.wave).collect();
     let (mut out, mut ranked, mut independence) = (Vec::new(), Vec::new(), Vec::new());
+    let mut whole_waves: Vec<(CovarianceTotals, f64)> = Vec::new();
     for wave in waves {
         // The wave's segments in display order (their codes in this tally).
         let present: BTreeSet<u32> = tally
@@ -330,11 +332,17 @@ fn domain_statistics(
             if let Some(result) = independence_test(&totals, &departments, names.len(), respondents as f64) {
                 independence.push(Independence {
                     study: study.to_string(),
-                    wave,
+                    wave: Some(wave),
                     result,
                 });
             }
         }
+        let base: u64 = tally
+            .cells()
+            .filter(|(k, _)| k.wave == wave && in_base[k.set as usize])
+            .map(|(_, c)| c.n)
+            .sum();
+        whole_waves.push((totals.clone(), base as f64));
         for d in 0..domains.len() {
             let segment = d.checked_sub(1).map(|i| names[i].clone());
             for (c, p_first, rank_low, rank_high) in ranks(&totals, d, &departments) {
@@ -350,7 +358,60 @@ fn domain_statistics(
             }
         }
     }
+    // Department x wave over all departments at once (wave None marks it).
+    if let Some(result) = homogeneity_test(&whole_waves, &departments) {
+        independence.push(Independence {
+            study: study.to_string(),
+            wave: None,
+            result,
+        });
+    }
     Ok((out, ranked, independence))
+}
+
+/// Department x wave: the waves are independent samples, so the covariance of the table's cell
+/// shares Y_{t,c} / Σ_u W_u is the sum over waves of each wave's own by the delta method.
+fn homogeneity_test(waves: &[(CovarianceTotals, f64)], departments: &[usize]) -> Option<RaoScott> {
+    let rows: Vec<usize> = departments
+        .iter()
+        .copied()
+        .filter(|&c| waves.iter().any(|(t, _)| t.y[0][c] > 0.0))
+        .collect();
+    let cols: Vec<usize> = (0..waves.len()).filter(|&t| waves[t].0.w[0] > 0.0).collect();
+    let total: f64 = cols.iter().map(|&t| waves[t].0.w[0]).sum();
+    if rows.len() < 2 || cols.len() < 2 || total <= 0.0 {
+        return None;
+    }
+    let r = rows.len();
+    let cells: Vec<f64> = cols
+        .iter()
+        .flat_map(|&t| rows.iter().map(move |&c| waves[t].0.y[0][c] / total))
+        .collect();
+    let mut v = vec![vec![0.0; cells.len()]; cells.len()];
+    for &t in &cols {
+        let totals = &waves[t].0;
+        // Each cell's derivative in this wave's totals: its own Y (cells of this wave) and W_t.
+        let forms: Vec<Vec<(usize, f64)>> = cols
+            .iter()
+            .flat_map(|&u| rows.iter().map(move |&c| (u, c)))
+            .zip(&cells)
+            .map(|((u, c), p)| {
+                let mut form = vec![(totals.index(0, None), -p / total)];
+                if u == t {
+                    form.push((totals.index(0, Some(c)), 1.0 / total));
+                }
+                form
+            })
+            .collect();
+        for (i, a) in forms.iter().enumerate() {
+            for (j, b) in forms.iter().enumerate() {
+                v[i][j] += totals.cov(a, b);
+            }
+        }
+    }
+    let n: f64 = cols.iter().map(|&t| waves[t].1).sum();
+    let nu: f64 = cols.iter().map(|&t| waves[t].0.df).sum();
+    table_test(&cells, &v, r, cols.len(), n, nu)
 }
 
 /// Department x segment of one wave (segments are domains 1.. of `totals`): the cell shares

@@ -257,3 +257,43 @@ fn department_by_segment_independence_agrees_with_rs_svychisq() {
         }
     }
 }
+
+#[test]
+fn department_by_wave_over_all_departments_agrees_with_rs_svychisq() {
+    let text = std::fs::read_to_string(root().join("tests/data/calibration/homogeneity.json")).unwrap();
+    let r: Value = serde_json::from_str(&text).unwrap();
+    let data = fixture("calibration/respondents.csv");
+    let out = deptshare(&[
+        "trend",
+        &data,
+        "--dept-col",
+        "department",
+        "--wave-col",
+        "year",
+        "--weight-col",
+        "weight",
+        "--strata-col",
+        "stratum",
+        "--psu-col",
+        "psu",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let results = json(&out);
+    let t = results["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "rao-scott homogeneity" && t["category"].is_null())
+        .unwrap_or_else(|| panic!("no test over all departments: {}", results["tests"]));
+    for (ours, theirs) in [
+        ("statistic", "statistic"),
+        ("df", "ndf"),
+        ("ddf", "ddf"),
+        ("p_value", "p_value"),
+    ] {
+        let (a, b) = (number(&t[ours]), number(&r[theirs]));
+        assert!((a - b).abs() < 1e-10 * b.abs().max(1.0), "{ours}: {a} vs R {b}");
+    }
+}
