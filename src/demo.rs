@@ -3,6 +3,8 @@
 
 use std::fmt::Write as _;
 
+use crate::rng::SplitMix64;
+
 /// Counts for `n` respondents that reproduce `percents` as closely as whole numbers allow
 /// (largest-remainder method; ties go to the earlier entry).
 pub fn allocate(n: u64, percents: &[f64]) -> Vec<u64> {
@@ -51,28 +53,6 @@ pub fn econsultancy_reconstruction() -> String {
         }
     }
     csv
-}
-
-/// SplitMix64: a tiny, fixed generator so the synthetic data never changes with a crate upgrade.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    fn next_f64(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[(self.next_u64() % items.len() as u64) as usize]
-    }
 }
 
 pub const DEMO_SEED: u64 = 20_101;

@@ -18,6 +18,7 @@ pub mod reconstruct;
 pub mod report;
 pub mod reproduce;
 pub mod responses;
+pub mod rng;
 pub mod stats;
 pub mod study_id;
 pub mod tally;

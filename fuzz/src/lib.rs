@@ -19,6 +19,8 @@ pub mod ingest;
 pub mod responses;
 #[path = "../../src/stats/mod.rs"]
 pub mod stats;
+#[path = "../../src/rng.rs"]
+pub mod rng;
 #[path = "../../src/study_id.rs"]
 pub mod study_id;
 #[path = "../../src/tally.rs"]

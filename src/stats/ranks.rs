@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::covariance::Totals;
+use crate::rng::SplitMix64;
 
 /// Draws per domain: the Monte Carlo error of a probability is at most 0.5/√DRAWS ≈ 0.0035.
 pub const DRAWS: usize = 20_000;
@@ -93,29 +94,6 @@ fn cholesky(a: &[Vec<f64>]) -> Vec<Vec<f64>> {
         }
     }
     l
-}
-
-/// SplitMix64 with Box-Muller normals: small, fixed, and the same on every platform.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in (0, 1).
-    fn uniform(&mut self) -> f64 {
-        ((self.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    }
-
-    fn normal(&mut self) -> f64 {
-        let (u, v) = (self.uniform(), self.uniform());
-        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
-    }
 }
 
 #[cfg(test)]
