@@ -205,6 +205,11 @@ pub struct InputArgs {
     /// needs --weight-col.
     #[arg(long, requires = "weight_col")]
     pub fpc_col: Option<String>,
+    /// `independent`: each wave is its own sample (strata nested in waves). `shared`: one panel,
+    /// the same strata and PSUs (--psu-col) asked every wave, so wave differences and tests across
+    /// waves carry the covariance between the waves' estimates.
+    #[arg(long, default_value = "independent", value_parser = parse_waves, requires_if("shared", "psu_col"))]
+    pub waves: crate::stats::Waves,
     /// Segment column: estimates per value as well as overall.
     #[arg(long)]
     pub by: Option<String>,
@@ -381,6 +386,10 @@ fn parse_sig_level(text: &str) -> Result<f64, String> {
 }
 
 fn parse_lonely_psu(text: &str) -> Result<crate::stats::LonelyPsu, String> {
+    text.parse()
+}
+
+fn parse_waves(text: &str) -> Result<crate::stats::Waves, String> {
     text.parse()
 }
 

@@ -266,6 +266,9 @@ pub struct Input {
     pub strata_col: Option<String>,
     pub psu_col: Option<String>,
     pub fpc_col: Option<String>,
+    /// `"shared"`: the waves are one panel design (the same strata and PSUs every wave).
+    #[serde(default, skip_serializing_if = "crate::stats::Waves::is_independent")]
+    pub waves: crate::stats::Waves,
     /// Segment column for estimates by segment.
     pub by: Option<String>,
     /// Decimal mark of the file's numbers, `","` or `"."` (default: decided from the file).
@@ -314,6 +317,9 @@ impl Input {
         }
         if self.fpc_col.is_some() && self.weight_col.is_none() {
             return refuse("`fpc_col` needs `weight_col`: give the sampling weights explicitly");
+        }
+        if self.waves == crate::stats::Waves::Shared && self.psu_col.is_none() {
+            return refuse("`waves = \"shared\"` needs `psu_col`: the units asked in every wave");
         }
         Ok(())
     }
@@ -466,6 +472,7 @@ impl Study {
                 strata_col: i.strata_col.clone(),
                 psu_col: i.psu_col.clone(),
                 fpc_col: i.fpc_col.clone(),
+                waves: i.waves,
                 decimal: i.decimal,
                 by_col: i.by.clone(),
                 calibration_cols: Vec::new(),

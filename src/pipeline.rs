@@ -83,6 +83,19 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
             spec.calibration_cols = w.targets.columns.clone();
         }
         let spec = &spec;
+        if let Some(other) = specs
+            .iter()
+            .find(|s| s.study == spec.study && s.format != InputFormat::Aggregate && s.waves != spec.waves)
+        {
+            return Err(Error::Invalid(format!(
+                "{}: study `{}` has waves {} here but {} in {}: give all its inputs the same `waves`",
+                spec.path.display(),
+                spec.study,
+                spec.waves,
+                other.waves,
+                other.path.display()
+            )));
+        }
         let design = designs.entry(spec.study.clone()).or_insert_with(DesignSpec::default);
         *design = design.union(design_of(spec)?);
         check_choice(&mut choices, spec, &spec.study, spec.choice)?;
@@ -102,7 +115,12 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
     estimates.retain(|e| !unanswered.contains_key(&(e.study.clone(), e.wave)));
     estimates.extend(published.estimates);
     estimates.sort_by(|a, b| a.sort_key(taxonomy).cmp(&b.sort_key(taxonomy)));
-    let mut trend = trend::compare_with(&estimates, &estimation.wave_tests, settings.level);
+    let mut trend = trend::compare_with(
+        &estimates,
+        &estimation.wave_tests,
+        &estimation.differences,
+        settings.level,
+    );
     // Tests over every department at once: department x segment per wave, and department x wave
     // (one per study, `wave` None); not families to adjust.
     for t in &estimation.independence {
@@ -126,6 +144,8 @@ pub fn analyze(specs: &[InputSpec], taxonomy: &Taxonomy, settings: &EstimateSett
             p_adjusted: t.result.p_value,
             wave: t.wave,
             by,
+            from_wave: t.pair.map(|p| p.0),
+            to_wave: t.pair.map(|p| p.1),
         });
     }
     rejects.sort();
@@ -198,6 +218,7 @@ fn estimate_each(
         all.segment_tests.extend(estimation.segment_tests);
         all.ranks.extend(estimation.ranks);
         all.independence.extend(estimation.independence);
+        all.differences.extend(estimation.differences);
     }
     Ok(all)
 }
@@ -264,6 +285,7 @@ fn design_of(spec: &InputSpec) -> Result<DesignSpec> {
         strata: spec.strata_col.is_some(),
         clusters: spec.psu_col.is_some(),
         fpc: spec.fpc_col.is_some(),
+        waves: spec.waves,
     };
     if design.fpc && !design.weights {
         return Err(Error::Invalid(format!(

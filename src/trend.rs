@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::stats::estimate::WaveDifference;
 use crate::stats::proportion::z_value;
 use crate::stats::tests::{
     chi_square_homogeneity, cochran_armitage, holm, newcombe_difference, two_proportion_z, two_sided_normal_p,
@@ -50,6 +51,11 @@ pub struct TestRecord {
     pub wave: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
+    /// A test of department x wave over two consecutive waves: the pair.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_wave: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to_wave: Option<i32>,
 }
 
 /// The name of the Rao-Scott test of department x segment within a wave.
@@ -78,20 +84,30 @@ struct WavePoint {
 
 const DIFF_METHOD: &str = "newcombe-hybrid-score; two-proportion z-test; holm";
 const DESIGN_DIFF_METHOD: &str = "design-based difference of independent waves (svycontrast); z-test; holm";
+const PANEL_DIFF_METHOD: &str =
+    "design-based difference of waves sharing PSUs, with their covariance (svycontrast); z-test; holm";
 const RAO_SCOTT: &str = "rao-scott homogeneity";
 
 /// `compare_with` without design-based tests across waves.
 pub fn compare(estimates: &[Estimate], level: f64) -> Trend {
-    compare_with(estimates, &[], level)
+    compare_with(estimates, &[], &[], level)
 }
 
 /// Compares consecutive waves of each study; estimates without counts (published shares) are skipped.
 /// Design-based estimates are compared with their design standard errors (waves are independent
 /// samples) and tested with the Rao-Scott tests in `wave_tests`, next to the unweighted chi-square.
 ///
+/// Waves that share PSUs (a panel) are compared with the SE of the change from the covariance of
+/// the two waves' estimates (`differences`).
+///
 /// Holm's family is every comparison of one study and wave pair (departments and groups together),
 /// and for the tests every category of one study and test.
-pub fn compare_with(estimates: &[Estimate], wave_tests: &[WaveTest], level: f64) -> Trend {
+pub fn compare_with(
+    estimates: &[Estimate],
+    wave_tests: &[WaveTest],
+    differences: &[WaveDifference],
+    level: f64,
+) -> Trend {
     let mut series: BTreeMap<(&str, Kind, &str), Vec<WavePoint>> = BTreeMap::new();
     for e in estimates.iter().filter(|e| e.segment.is_none()) {
         if let (Some(n), Some(count)) = (e.n, e.count) {
@@ -122,14 +138,23 @@ pub fn compare_with(estimates: &[Estimate], wave_tests: &[WaveTest], level: f64)
             p_adjusted: t.result.p_value,
             wave: None,
             by: None,
+            from_wave: None,
+            to_wave: None,
         });
     }
     for ((study, kind, category), points) in &mut series {
         points.sort_by_key(|p| p.wave);
         for pair in points.windows(2) {
-            trend
-                .comparisons
-                .push(difference(study, *kind, category, pair[0], pair[1], level));
+            let mut comparison = difference(study, *kind, category, pair[0], pair[1], level);
+            let shared = differences.iter().find(|d| {
+                (d.study.as_str(), d.kind, d.category.as_str(), d.from_wave, d.to_wave)
+                    == (*study, *kind, *category, pair[0].wave, pair[1].wave)
+            });
+            if let Some(shared) = shared {
+                design_difference(&mut comparison, shared.se, level);
+                comparison.method = PANEL_DIFF_METHOD.to_string();
+            }
+            trend.comparisons.push(comparison);
         }
         trend.tests.extend(across_waves(study, *kind, category, points));
     }
@@ -199,6 +224,8 @@ fn across_waves(study: &str, kind: Kind, category: &str, points: &[WavePoint]) -
         p_adjusted: t.p_value,
         wave: None,
         by: None,
+        from_wave: None,
+        to_wave: None,
     };
     let mut out = Vec::new();
     // The count-based tests assume independent unweighted respondents: under weights or a design

@@ -73,6 +73,7 @@ pub fn input_settings(args: &InputArgs) -> anyhow::Result<(Vec<InputSpec>, Estim
             strata_col: args.strata_col.clone(),
             psu_col: args.psu_col.clone(),
             fpc_col: args.fpc_col.clone(),
+            waves: args.waves,
             decimal: args.decimal,
             by_col: args.by.clone(),
             calibration_cols: Vec::new(),

@@ -182,6 +182,8 @@ pub struct InputSpec {
     pub strata_col: Option<String>,
     pub psu_col: Option<String>,
     pub fpc_col: Option<String>,
+    /// Independent waves, or one panel (`--waves shared`).
+    pub waves: crate::stats::Waves,
     /// The decimal mark of the file's numbers (`--decimal`); decided from the file when `None`.
     pub decimal: Option<rules::Decimal>,
     /// Segment column (`--by`), e.g. company size.
@@ -212,6 +214,7 @@ impl InputSpec {
             strata_col: None,
             psu_col: None,
             fpc_col: None,
+            waves: crate::stats::Waves::Independent,
             decimal: None,
             by_col: None,
             calibration_cols: Vec::new(),

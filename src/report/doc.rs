@@ -309,11 +309,14 @@ fn study_section(input: &ReportInput, id: &str) -> Vec<Block> {
         .trend
         .tests
         .iter()
-        .filter(|t| t.study == id)
+        // The reported wave's tests within a wave and from the previous wave, and those over all waves.
+        .filter(|t| {
+            t.study == id && t.wave.is_none_or(|w| Some(w) == wave) && t.to_wave.is_none_or(|w| Some(w) == wave)
+        })
         .cloned()
         .collect();
     if !tests.is_empty() {
-        blocks.push(Block::Paragraph("Tests across all waves:".into()));
+        blocks.push(Block::Paragraph("Tests of the wave and across waves:".into()));
         blocks.push(Block::Table(table::tests_table(&tests)));
     }
     blocks.extend(weighting_section(input, id));

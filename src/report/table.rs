@@ -262,7 +262,10 @@ pub fn tests_table(tests: &[TestRecord]) -> Table {
             let category = match (t.wave, &t.by) {
                 (Some(wave), Some(by)) => format!("departments x {by}, {wave}"),
                 (Some(wave), None) => format!("departments x segment, {wave}"),
-                (None, _) if t.category.is_empty() => "departments x wave".to_string(),
+                (None, _) if t.category.is_empty() => match (t.from_wave, t.to_wave) {
+                    (Some(from), Some(to)) => format!("departments x wave, {from}-{to}"),
+                    _ => "departments x wave".to_string(),
+                },
                 _ => t.category.clone(),
             };
             vec![

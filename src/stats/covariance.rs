@@ -1,5 +1,6 @@
-//! The design covariance of many totals of one wave at once: the weighted counts Y_{d,c} of each
-//! category c in each domain d (a segment, or the whole wave) and the domain weights W_d. Shares
+//! The design covariance of many totals at once: the weighted counts Y_{d,c} of each category c in
+//! each domain d (a segment of a wave, or a whole wave; domains of one wave or of several) and the
+//! domain weights W_d. Shares
 //! and their contrasts (segment differences) follow by the delta method, so a test between two
 //! segments carries their covariance under the full design, as R's `svyby(..., covmat = TRUE)` and
 //! `svycontrast` give it.
@@ -7,27 +8,34 @@
 //! Every total is linearised in its PSU totals (under calibration in the residuals of the
 //! calibration regression, as `domains::calibrated`), and the covariance is R's `svyrecvar`:
 //! per stratum (1 - f) n/(n-1) times the centred cross-products of the PSU totals.
+//!
+//! Independent waves have strata of their own (nested in the wave), so totals of two waves are
+//! uncorrelated. With shared waves (a panel) a stratum and its PSUs span the waves: a PSU's totals
+//! in two waves are one unit's, and their cross-products give the covariance of the waves'
+//! estimates, as R's `svyby(~x, ~wave, design, svymean, covmat = TRUE)` has it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::calibrate::Fit;
-use super::design::{LonelyPsu, StratumDesign};
+use super::design::{LonelyPsu, StratumDesign, Waves};
 use super::domains::{Order, stratum_label};
 use super::estimate::Kind;
 use crate::error::{Error, Result};
 use crate::tally::{Cell, Key, SELF_UNIT, Tally};
 
-/// Point totals and their covariance for the domains and categories of one wave.
+/// Point totals and their covariance for the domains and categories requested.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Totals {
-    pub domains: Vec<Option<u32>>,
+    /// Each domain's wave and segment code (`None`: the whole wave).
+    pub domains: Vec<(i32, Option<u32>)>,
     pub categories: usize,
     /// Y by domain and category, W by domain.
     pub y: Vec<Vec<f64>>,
     pub w: Vec<f64>,
     /// Covariance of the stacked totals (`index`).
     pub v: Vec<Vec<f64>>,
-    /// The wave's design degrees of freedom: PSUs minus strata over the whole wave.
+    /// The design degrees of freedom of the waves requested: PSUs with a respondent in any of
+    /// them minus their strata (R's `degf` of the subset).
     pub df: f64,
 }
 
@@ -57,25 +65,38 @@ impl Totals {
 
 /// What the totals are taken over.
 pub struct Request<'a> {
-    pub wave: i32,
-    /// Segment codes; `None` is the whole wave.
-    pub domains: &'a [Option<u32>],
+    /// Each domain's wave and segment code; `None` is the whole wave.
+    pub domains: &'a [(i32, Option<u32>)],
     /// Each category (and group) with the sets that count for it (`domains::categories`).
     pub categories: &'a [((Kind, String), Vec<bool>)],
     /// Per set: in the base of a share.
     pub in_base: &'a [bool],
-    pub fit: Option<&'a Fit>,
+    /// The calibration of each wave, when weighted to population margins.
+    pub fits: Option<&'a BTreeMap<i32, Fit>>,
     pub design: &'a BTreeMap<(i32, String), StratumDesign>,
     pub lonely: LonelyPsu,
+    pub waves: Waves,
 }
 
-/// The totals of `request.wave` and their design covariance.
-pub fn wave_totals(tally: &Tally, request: &Request) -> Result<Totals> {
+/// The totals of `request.domains` and their design covariance.
+pub fn totals(tally: &Tally, request: &Request) -> Result<Totals> {
     let (nd, nc) = (request.domains.len(), request.categories.len());
     let size = nd * (nc + 1);
     let order = Order::of(tally);
-    let mut cells: Vec<(Key, Cell)> = tally.cells().filter(|(k, _)| k.wave == request.wave).collect();
-    cells.sort_unstable_by_key(|(key, _)| order.key(key));
+    let waves: BTreeSet<i32> = request.domains.iter().map(|(w, _)| *w).collect();
+    let mut cells: Vec<(Key, Cell)> = tally.cells().filter(|(k, _)| waves.contains(&k.wave)).collect();
+    let shared = request.waves == Waves::Shared;
+    // A stratum's cells together, and within it each PSU's: under shared waves a PSU is its label,
+    // whatever the wave (its cells of every wave are one unit's totals).
+    let labels = order.label_ranks(tally);
+    let unit = |key: &Key| match shared {
+        true => labels.get(key.unit as usize).copied().unwrap_or(u32::MAX),
+        false => key.unit,
+    };
+    match shared {
+        true => cells.sort_unstable_by_key(|(key, _)| (order.key(key).0, unit(key), key.wave, order.key(key))),
+        false => cells.sort_unstable_by_key(|(key, _)| (key.wave, order.key(key))),
+    }
     let stats = Stats::new(tally, request, &cells);
     let mut totals = Totals {
         domains: request.domains.to_vec(),
@@ -87,28 +108,32 @@ pub fn wave_totals(tally: &Tally, request: &Request) -> Result<Totals> {
     };
     let mut value = vec![0.0; size];
     let mut factor = vec![0.0; size];
-    for stratum in cells.chunk_by(|a, b| a.0.stratum == b.0.stratum) {
+    let same_stratum =
+        |a: &(Key, Cell), b: &(Key, Cell)| a.0.stratum == b.0.stratum && (shared || a.0.wave == b.0.wave);
+    for stratum in cells.chunk_by(same_stratum) {
         let name = tally.strata.name(stratum[0].0.stratum).to_string();
-        let Some(design) = request.design.get(&(request.wave, name.clone())).copied() else {
+        let Some(design) = request.design.get(&(stratum[0].0.wave, name.clone())).copied() else {
             continue;
         };
-        totals.df += design.psus - 1.0;
         let mut m = vec![vec![0.0; size]; size];
         let mut s = vec![0.0; size];
-        for unit in stratum.chunk_by(|a, b| a.0.unit == b.0.unit) {
-            if unit[0].0.unit == SELF_UNIT {
+        let mut present = 0.0;
+        for cells in stratum.chunk_by(|a, b| unit(&a.0) == unit(&b.0)) {
+            if cells[0].0.unit == SELF_UNIT {
                 // Each respondent is a PSU: within a cell every respondent's value is the same
                 // factor times its weight, so the products follow from the cell's Σw².
-                for (key, cell) in unit {
+                for (key, cell) in cells {
                     stats.factors(key, &mut factor);
                     let ww = cell.ww + cell.ww_lo;
                     add_outer(&mut m, &mut s, &factor, cell.w, ww);
                     stats.point(key, cell, &mut totals);
+                    present += cell.n as f64;
                 }
                 continue;
             }
+            present += 1.0;
             value.iter_mut().for_each(|v| *v = 0.0);
-            for (key, cell) in unit {
+            for (key, cell) in cells {
                 stats.factors(key, &mut factor);
                 for (v, f) in value.iter_mut().zip(&factor) {
                     *v += f * cell.w;
@@ -117,6 +142,7 @@ pub fn wave_totals(tally: &Tally, request: &Request) -> Result<Totals> {
             }
             add_outer(&mut m, &mut s, &value, 1.0, 1.0);
         }
+        totals.df += present - 1.0;
         let n = design.psus;
         let f = design.population.map_or(1.0, |pop| (pop - n) / pop);
         if f < 1e-7 {
@@ -128,9 +154,12 @@ pub fn wave_totals(tally: &Tally, request: &Request) -> Result<Totals> {
             match request.lonely {
                 LonelyPsu::Adjust => (f, false),
                 LonelyPsu::Fail => {
+                    let label = match shared {
+                        true => format!("`{name}` (shared by the waves)"),
+                        false => stratum_label(&name, stratum[0].0.wave),
+                    };
                     return Err(Error::Invalid(format!(
-                        "stratum {} has only one PSU, so its variance is not defined; pass --lonely-psu adjust",
-                        stratum_label(&name, request.wave)
+                        "stratum {label} has only one PSU, so its variance is not defined; pass --lonely-psu adjust"
                     )));
                 }
             }
@@ -170,7 +199,7 @@ struct Stats<'a> {
 
 impl<'a> Stats<'a> {
     fn new(tally: &Tally, request: &'a Request<'a>, cells: &[(Key, Cell)]) -> Self {
-        let Some(fit) = request.fit else {
+        let Some(fits) = request.fits else {
             return Stats {
                 request,
                 fitted: Vec::new(),
@@ -192,14 +221,23 @@ impl<'a> Stats<'a> {
                 }
             }
         }
-        Stats {
-            request,
-            fitted: by_cal.iter().map(|t| fit.fitted(t)).collect(),
-        }
+        // Each total is of one wave, and calibrated by that wave's fit.
+        let fitted = by_cal
+            .iter()
+            .enumerate()
+            .map(|(s, t)| {
+                let wave = request.domains[s / (nc + 1)].0;
+                fits.get(&wave).map_or_else(|| vec![0.0; cals], |fit| fit.fitted(t))
+            })
+            .collect();
+        Stats { request, fitted }
     }
 
     fn g(&self, key: &Key) -> f64 {
-        self.request.fit.map_or(1.0, |f| f.g[key.cal as usize])
+        self.request
+            .fits
+            .and_then(|f| f.get(&key.wave))
+            .map_or(1.0, |f| f.g[key.cal as usize])
     }
 
     /// The factor of every total for a respondent of `key`.
@@ -208,6 +246,11 @@ impl<'a> Stats<'a> {
         let g = self.g(key);
         for (d, domain) in self.request.domains.iter().enumerate() {
             let inside = member(self.request, key, *domain);
+            if key.wave != domain.0 {
+                // Another wave's respondent is not in this wave's totals, nor in its calibration.
+                out[d * (nc + 1)..(d + 1) * (nc + 1)].iter_mut().for_each(|f| *f = 0.0);
+                continue;
+            }
             for c in 0..=nc {
                 let s = d * (nc + 1) + c;
                 let named = inside && (c == nc || self.request.categories[c].1[key.set as usize]);
@@ -234,7 +277,7 @@ impl<'a> Stats<'a> {
     }
 }
 
-/// In the base and in the domain (a segment, or the whole wave).
-fn member(request: &Request, key: &Key, domain: Option<u32>) -> bool {
-    request.in_base[key.set as usize] && domain.is_none_or(|s| key.segment == s)
+/// In the base and in the domain (a segment of a wave, or the whole wave).
+fn member(request: &Request, key: &Key, domain: (i32, Option<u32>)) -> bool {
+    request.in_base[key.set as usize] && key.wave == domain.0 && domain.1.is_none_or(|s| key.segment == s)
 }

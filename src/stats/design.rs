@@ -14,6 +14,8 @@ pub struct DesignSpec {
     pub strata: bool,
     pub clusters: bool,
     pub fpc: bool,
+    /// How the waves relate: independent samples, or one panel of shared strata and PSUs.
+    pub waves: Waves,
 }
 
 impl DesignSpec {
@@ -29,6 +31,7 @@ impl DesignSpec {
             (self.strata, "strata"),
             (self.clusters, "psu"),
             (self.fpc, "fpc"),
+            (self.waves == Waves::Shared, "shared-waves"),
         ]
         .iter()
         .filter(|(on, _)| *on)
@@ -48,6 +51,51 @@ impl DesignSpec {
             strata: self.strata || other.strata,
             clusters: self.clusters || other.clusters,
             fpc: self.fpc || other.fpc,
+            waves: self.waves.max(other.waves),
+        }
+    }
+}
+
+/// How the waves of a study relate (`--waves`, `waves` of a config input).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Waves {
+    /// Each wave is its own sample: strata are nested in waves, and the waves' estimates are
+    /// independent.
+    #[default]
+    Independent,
+    /// One panel: the same strata and PSUs (companies asked every year) in every wave, which are
+    /// domains of one design, so the waves' estimates are correlated.
+    Shared,
+}
+
+impl Waves {
+    pub fn is_independent(&self) -> bool {
+        *self == Waves::Independent
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Waves::Independent => "independent",
+            Waves::Shared => "shared",
+        }
+    }
+}
+
+impl fmt::Display for Waves {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Waves {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "independent" => Ok(Waves::Independent),
+            "shared" => Ok(Waves::Shared),
+            _ => Err(format!("unknown wave design `{s}`; valid: independent, shared")),
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::design::{StratumDesign, population};
+use super::design::{StratumDesign, Waves, population};
 use super::estimate::Kind;
 use super::group::Group;
 use crate::dd::Dd;
@@ -75,6 +75,8 @@ pub struct Request<'a> {
     pub groups: &'a [Group],
     /// No-answer respondents are in the base (`--base all`): they weigh in every denominator.
     pub base_all: bool,
+    /// Independent waves, or one panel design shared by the waves.
+    pub waves: Waves,
 }
 
 /// `stratum` (wave N), or just the wave when the design has no strata.
@@ -94,7 +96,7 @@ pub fn stratum_label(stratum: &str, wave: i32) -> String {
 pub fn study_sums(tally: &Tally, request: &Request) -> Result<StudySums> {
     let mut sums = StudySums::default();
     if request.design {
-        sums.design = full_design(tally)?;
+        sums.design = full_design(tally, request.waves)?;
     }
     let categories = categories(tally, request);
     let in_base: Vec<bool> = (0..tally.sets.len() as u32)
@@ -148,35 +150,64 @@ pub(crate) fn categories(tally: &Tally, request: &Request) -> Vec<((Kind, String
 }
 
 /// PSUs per wave and stratum over every respondent (answered or not, in a segment or not) and
-/// the fpc turned into a population of PSUs.
-pub(crate) fn full_design(tally: &Tally) -> Result<BTreeMap<(i32, String), StratumDesign>> {
+/// the fpc turned into a population of PSUs. With shared waves a stratum's PSUs are counted over
+/// every wave (a PSU is its label within the stratum, whatever the wave) and each wave's entry
+/// for the stratum holds that panel design: a PSU absent from a wave is a zero total there.
+pub(crate) fn full_design(tally: &Tally, waves: Waves) -> Result<BTreeMap<(i32, String), StratumDesign>> {
     // In order of first appearance: an error names the first bad stratum.
     let mut order: Vec<(i32, u32)> = Vec::new();
-    let mut units: HashMap<(i32, u32), (BTreeSet<u32>, u64)> = HashMap::new();
+    let mut units: HashMap<(i32, u32), (BTreeSet<&str>, u64)> = HashMap::new();
+    let mut fpc: HashMap<(i32, u32), (f64, f64)> = HashMap::new();
+    let shared = waves == Waves::Shared;
     for (key, cell) in tally.cells() {
-        let entry = units.entry((key.wave, key.stratum)).or_insert_with(|| {
-            order.push((key.wave, key.stratum));
-            Default::default()
-        });
+        let place = (if shared { 0 } else { key.wave }, key.stratum);
+        if !units.contains_key(&place) {
+            order.push(place);
+        }
+        let entry = units.entry(place).or_default();
         if key.unit == SELF_UNIT {
             entry.1 += cell.n;
         } else {
-            entry.0.insert(key.unit);
+            entry
+                .0
+                .insert(tally.units.get(key.unit).map_or("", |u| u.label.as_str()));
+        }
+        if let Some((low, high)) = tally.fpc_range(key.wave, key.stratum) {
+            let range = fpc.entry(place).or_insert((low, high));
+            *range = (range.0.min(low), range.1.max(high));
         }
     }
     let fractions = tally.fpc_are_fractions();
-    let mut design = BTreeMap::new();
-    for (wave, stratum) in order {
-        let (named, own) = units.remove(&(wave, stratum)).unwrap_or_default();
-        let name = tally.strata.name(stratum).to_string();
+    let mut panel = BTreeMap::new();
+    for place in order {
+        let (named, own) = units.remove(&place).unwrap_or_default();
+        let name = tally.strata.name(place.1).to_string();
         let psus = (named.len() as u64 + own) as f64;
-        let population = match tally.fpc_range(wave, stratum) {
-            Some(range) => Some(population(&stratum_label(&name, wave), psus, range, fractions)?),
+        let label = match shared {
+            true => format!("`{name}` (shared by the waves)"),
+            false => stratum_label(&name, place.0),
+        };
+        let population = match fpc.get(&place) {
+            Some(range) => Some(population(&label, psus, *range, fractions)?),
             None => None,
         };
-        design.insert((wave, name), StratumDesign { psus, population });
+        panel.insert(place, StratumDesign { psus, population });
     }
-    Ok(design)
+    if !shared {
+        return Ok(panel
+            .into_iter()
+            .map(|((w, s), d)| ((w, tally.strata.name(s).to_string()), d))
+            .collect());
+    }
+    // Every wave's entry of a stratum is the panel's.
+    let present: BTreeSet<(i32, u32)> = tally.cells().map(|(k, _)| (k.wave, k.stratum)).collect();
+    Ok(present
+        .into_iter()
+        .filter_map(|(wave, stratum)| {
+            let design = panel.get(&(0, stratum))?;
+            Some(((wave, tally.strata.name(stratum).to_string()), *design))
+        })
+        .collect())
 }
 
 /// One domain's strata and category sums from its cells (sorted, in the base).
@@ -287,6 +318,23 @@ impl Order {
             rank(&self.segments, key.segment),
             rank(&self.cals, key.cal),
         )
+    }
+}
+
+impl Order {
+    /// Per unit code, the rank of its label alone: a label's PSUs of every wave share it (under
+    /// shared waves they are one PSU).
+    pub(crate) fn label_ranks(&self, tally: &Tally) -> Vec<u32> {
+        let mut labels: Vec<&str> = (0..tally.units.len() as u32)
+            .map(|code| tally.units.get(code).map_or("", |u| u.label.as_str()))
+            .collect();
+        let codes = labels.clone();
+        labels.sort_unstable();
+        labels.dedup();
+        codes
+            .iter()
+            .map(|label| labels.binary_search(label).map_or(u32::MAX, |rank| rank as u32))
+            .collect()
     }
 }
 

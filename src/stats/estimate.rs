@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::calibrate::{WaveReport, Weighting, fit};
-use super::covariance::{Request as CovarianceRequest, Totals as CovarianceTotals, wave_totals};
-use super::design::{DesignSpec, LonelyPsu, Moments, Stratum, design_effect, ratio_variance};
+use super::covariance::{Request as CovarianceRequest, Totals as CovarianceTotals, totals as covariance_totals};
+use super::design::{DesignSpec, LonelyPsu, Moments, Stratum, Waves, design_effect, ratio_variance};
 use super::domains::{
     CategorySums, Domain, DomainSums, Request, StudySums, calibrated_sums, stratum_label, study_sums,
 };
@@ -171,16 +171,34 @@ pub struct Estimation {
     pub segment_tests: Vec<SegmentTest>,
     /// Who ranks first, per study, wave and segment.
     pub ranks: Vec<Rank>,
-    /// Department x segment per wave: the Rao-Scott test of independence (single choice, `--by`).
+    /// Department x segment per wave: the Rao-Scott test of independence (single choice, `--by`),
+    /// and department x wave over all departments (all waves, and each pair of consecutive waves).
     pub independence: Vec<Independence>,
+    /// Under shared waves (a panel): the SE of each category's change between consecutive waves,
+    /// with the covariance of the two waves' estimates.
+    pub differences: Vec<WaveDifference>,
 }
 
-/// The Rao-Scott test of independence of department and segment in one wave.
+/// The design SE of a category's change between two waves that share PSUs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaveDifference {
+    pub study: String,
+    pub kind: Kind,
+    pub category: String,
+    pub from_wave: i32,
+    pub to_wave: i32,
+    pub se: f64,
+}
+
+/// The Rao-Scott test of independence of department and segment in one wave, or of department
+/// and wave.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Independence {
     pub study: String,
-    /// The wave of a department x segment test; None for department x wave over all waves.
+    /// The wave of a department x segment test; None for department x wave.
     pub wave: Option<i32>,
+    /// Department x wave over two consecutive waves; None (with `wave` None) over all waves.
+    pub pair: Option<(i32, i32)>,
     pub result: RaoScott,
 }
 
@@ -209,6 +227,7 @@ pub fn estimate(
             segments,
             groups: &settings.groups,
             base_all: settings.base == Base::All,
+            waves: spec.waves,
         };
         let tally = tallies.get(study.as_str());
         let fits = match (tally, weighting) {
@@ -237,18 +256,22 @@ pub fn estimate(
         };
         let mut rows = context.rows(&sums)?;
         if let Some(tally) = tally {
-            let (tests, ranks, independence) = domain_statistics(study, tally, &request, fits.as_ref(), settings)?;
+            let found = domain_statistics(study, tally, &request, fits.as_ref(), settings)?;
             if *choice == Choice::Single {
-                out.independence.extend(independence);
+                out.independence.extend(found.independence);
             }
             if request.segments && tally.has_segments() {
-                mark_letters(&mut rows, &tests, tally, settings.segments.sig_level);
+                mark_letters(&mut rows, &found.segment_tests, tally, settings.segments.sig_level);
             }
-            out.segment_tests.extend(tests);
-            out.ranks.extend(ranks);
+            out.segment_tests.extend(found.segment_tests);
+            out.ranks.extend(found.ranks);
+            out.differences.extend(found.differences);
+            out.wave_tests.extend(found.wave_tests);
         }
         out.estimates.extend(rows);
-        if context.design_based {
+        // Independent waves' per-category tests come from each wave's strata (a panel's from the
+        // covariance across waves, in `domain_statistics`).
+        if context.design_based && spec.waves == Waves::Independent {
             out.wave_tests.extend(context.wave_tests(&sums)?);
         }
     }
@@ -265,16 +288,29 @@ fn letters(tally: &Tally) -> Vec<(String, String)> {
     names.into_iter().enumerate().map(|(i, n)| (n, letter(i))).collect()
 }
 
+/// What `domain_statistics` finds from the design covariance of a study's totals.
+#[derive(Default)]
+struct DomainStatistics {
+    segment_tests: Vec<SegmentTest>,
+    ranks: Vec<Rank>,
+    independence: Vec<Independence>,
+    /// Shared waves only: changes between consecutive waves, and per-category tests across waves.
+    differences: Vec<WaveDifference>,
+    wave_tests: Vec<WaveTest>,
+}
+
 /// Under the study's design (and calibration), per wave: every pair of segments per category
-/// (with `--by`), and who ranks first overall and in each segment.
+/// (with `--by`), who ranks first overall and in each segment, department x segment; across
+/// waves: department x wave over all waves and per pair of consecutive waves, and under shared
+/// waves each category's change and its test across waves.
 fn domain_statistics(
     study: &str,
     tally: &Tally,
     request: &Request,
     fits: Option<&BTreeMap<i32, super::calibrate::Fit>>,
     settings: &EstimateSettings,
-) -> Result<(Vec<SegmentTest>, Vec<Rank>, Vec<Independence>)> {
-    let design = full_design(tally)?;
+) -> Result<DomainStatistics> {
+    let design = full_design(tally, request.waves)?;
     let categories = domain_categories(tally, request);
     let in_base: Vec<bool> = (0..tally.sets.len() as u32)
         .map(|set| request.base_all || !tally.sets.name(set).is_empty())
@@ -287,9 +323,31 @@ fn domain_statistics(
         .filter(|(_, (kind, id))| *kind == Kind::Department && id != "not_reported")
         .map(|(i, _)| i)
         .collect();
+    let totals_of = |domains: &[(i32, Option<u32>)]| {
+        covariance_totals(
+            tally,
+            &CovarianceRequest {
+                domains,
+                categories: &categories,
+                in_base: &in_base,
+                fits,
+                design: &design,
+                lonely: settings.lonely_psu,
+                waves: request.waves,
+            },
+        )
+    };
+    let base = |waves: &[i32]| -> f64 {
+        let n: u64 = tally
+            .cells()
+            .filter(|(k, _)| waves.contains(&k.wave) && in_base[k.set as usize])
+            .map(|(_, c)| c.n)
+            .sum();
+        n as f64
+    };
     let waves: BTreeSet<i32> = tally.cells().map(|(k, _)| k.wave).collect();
-    let (mut out, mut ranked, mut independence) = (Vec::new(), Vec::new(), Vec::new());
-    let mut whole_waves: Vec<(CovarianceTotals, f64)> = Vec::new();
+    let mut out = DomainStatistics::default();
+    let mut tested: Vec<i32> = Vec::new();
     for wave in waves {
         // The wave's segments in display order (their codes in this tally).
         let present: BTreeSet<u32> = tally
@@ -303,50 +361,37 @@ fn domain_statistics(
             .collect();
         codes.sort_by_key(|(name, _)| super::segments::natural(name));
         codes.retain(|(name, _)| order.iter().any(|(n, _)| n == name));
-        let mut domains = vec![None];
-        domains.extend(codes.iter().map(|(_, c)| Some(*c)));
+        let mut domains = vec![(wave, None)];
+        domains.extend(codes.iter().map(|(_, c)| (wave, Some(*c))));
         // A wave whose variance is not defined (one respondent, or a lonely PSU the estimates
         // already refuse under a design) has no tests or ranks: nothing to compare or rank.
-        let Ok(totals) = wave_totals(
-            tally,
-            &CovarianceRequest {
-                wave,
-                domains: &domains,
-                categories: &categories,
-                in_base: &in_base,
-                fit: fits.and_then(|f| f.get(&wave)),
-                design: &design,
-                lonely: settings.lonely_psu,
-            },
-        ) else {
+        let Ok(totals) = totals_of(&domains) else {
             continue;
         };
+        tested.push(wave);
         let names: Vec<String> = codes.into_iter().map(|(n, _)| n).collect();
         if !names.is_empty() {
-            out.extend(pairwise(study, wave, &totals, &names, &named, &settings.segments));
+            out.segment_tests
+                .extend(pairwise(study, wave, &totals, &names, &named, &settings.segments));
             let respondents: u64 = tally
                 .cells()
                 .filter(|(k, _)| k.wave == wave && in_base[k.set as usize] && k.segment != crate::tally::NO_SEGMENT)
                 .map(|(_, c)| c.n)
                 .sum();
-            if let Some(result) = independence_test(&totals, &departments, names.len(), respondents as f64) {
-                independence.push(Independence {
+            let segments: Vec<usize> = (1..=names.len()).collect();
+            if let Some(result) = table_of(&totals, &Rows::Departments(&departments), &segments, respondents as f64) {
+                out.independence.push(Independence {
                     study: study.to_string(),
                     wave: Some(wave),
+                    pair: None,
                     result,
                 });
             }
         }
-        let base: u64 = tally
-            .cells()
-            .filter(|(k, _)| k.wave == wave && in_base[k.set as usize])
-            .map(|(_, c)| c.n)
-            .sum();
-        whole_waves.push((totals.clone(), base as f64));
         for d in 0..domains.len() {
             let segment = d.checked_sub(1).map(|i| names[i].clone());
             for (c, p_first, rank_low, rank_high) in ranks(&totals, d, &departments) {
-                ranked.push(Rank {
+                out.ranks.push(Rank {
                     study: study.to_string(),
                     wave,
                     segment: segment.clone(),
@@ -358,84 +403,115 @@ fn domain_statistics(
             }
         }
     }
-    // Department x wave over all departments at once (wave None marks it).
-    if let Some(result) = homogeneity_test(&whole_waves, &departments) {
-        independence.push(Independence {
-            study: study.to_string(),
-            wave: None,
-            result,
-        });
-    }
-    Ok((out, ranked, independence))
-}
-
-/// Department x wave: the waves are independent samples, so the covariance of the table's cell
-/// shares Y_{t,c} / Σ_u W_u is the sum over waves of each wave's own by the delta method.
-fn homogeneity_test(waves: &[(CovarianceTotals, f64)], departments: &[usize]) -> Option<RaoScott> {
-    let rows: Vec<usize> = departments
-        .iter()
-        .copied()
-        .filter(|&c| waves.iter().any(|(t, _)| t.y[0][c] > 0.0))
-        .collect();
-    let cols: Vec<usize> = (0..waves.len()).filter(|&t| waves[t].0.w[0] > 0.0).collect();
-    let total: f64 = cols.iter().map(|&t| waves[t].0.w[0]).sum();
-    if rows.len() < 2 || cols.len() < 2 || total <= 0.0 {
-        return None;
-    }
-    let r = rows.len();
-    let cells: Vec<f64> = cols
-        .iter()
-        .flat_map(|&t| rows.iter().map(move |&c| waves[t].0.y[0][c] / total))
-        .collect();
-    let mut v = vec![vec![0.0; cells.len()]; cells.len()];
-    for &t in &cols {
-        let totals = &waves[t].0;
-        // Each cell's derivative in this wave's totals: its own Y (cells of this wave) and W_t.
-        let forms: Vec<Vec<(usize, f64)>> = cols
-            .iter()
-            .flat_map(|&u| rows.iter().map(move |&c| (u, c)))
-            .zip(&cells)
-            .map(|((u, c), p)| {
-                let mut form = vec![(totals.index(0, None), -p / total)];
-                if u == t {
-                    form.push((totals.index(0, Some(c)), 1.0 / total));
+    // Department x wave over all departments at once: all waves (`pair` None), then each pair of
+    // consecutive waves; under shared waves also each category's change and test across waves.
+    let whole: Vec<(i32, Option<u32>)> = tested.iter().map(|w| (*w, None)).collect();
+    let all_waves: Vec<usize> = (0..whole.len()).collect();
+    if whole.len() >= 2
+        && let Ok(totals) = totals_of(&whole)
+    {
+        let n = base(&tested);
+        if let Some(result) = table_of(&totals, &Rows::Departments(&departments), &all_waves, n) {
+            out.independence.push(Independence {
+                study: study.to_string(),
+                wave: None,
+                pair: None,
+                result,
+            });
+        }
+        if request.waves == Waves::Shared {
+            for (c, (kind, id)) in named.iter().enumerate() {
+                if let Some(result) = table_of(&totals, &Rows::Named(c), &all_waves, n) {
+                    out.wave_tests.push(WaveTest {
+                        study: study.to_string(),
+                        kind: *kind,
+                        category: id.clone(),
+                        result,
+                    });
                 }
-                form
-            })
-            .collect();
-        for (i, a) in forms.iter().enumerate() {
-            for (j, b) in forms.iter().enumerate() {
-                v[i][j] += totals.cov(a, b);
             }
         }
     }
-    let n: f64 = cols.iter().map(|&t| waves[t].1).sum();
-    let nu: f64 = cols.iter().map(|&t| waves[t].0.df).sum();
-    table_test(&cells, &v, r, cols.len(), n, nu)
+    for pair in tested.windows(2) {
+        let Ok(totals) = totals_of(&[(pair[0], None), (pair[1], None)]) else {
+            continue;
+        };
+        // Of two waves only, the test over all waves is the pair's.
+        let test = (tested.len() > 2)
+            .then(|| table_of(&totals, &Rows::Departments(&departments), &[0, 1], base(pair)))
+            .flatten();
+        if let Some(result) = test {
+            out.independence.push(Independence {
+                study: study.to_string(),
+                wave: None,
+                pair: Some((pair[0], pair[1])),
+                result,
+            });
+        }
+        if request.waves == Waves::Shared {
+            for (c, (kind, id)) in named.iter().enumerate() {
+                let ((_, from), (_, to)) = (totals.share(0, c), totals.share(1, c));
+                let form: Vec<(usize, f64)> = to.iter().copied().chain(from.iter().map(|(i, x)| (*i, -x))).collect();
+                out.differences.push(WaveDifference {
+                    study: study.to_string(),
+                    kind: *kind,
+                    category: id.clone(),
+                    from_wave: pair[0],
+                    to_wave: pair[1],
+                    se: totals.cov(&form, &form).max(0.0).sqrt(),
+                });
+            }
+        }
+    }
+    Ok(out)
 }
 
-/// Department x segment of one wave (segments are domains 1.. of `totals`): the cell shares
-/// Y_{s,c} / Σ_t W_t, their covariance by the delta method, and the Rao-Scott test. Departments and
-/// segments nobody is in are left out (R's chi-square has no expected count there).
-fn independence_test(totals: &CovarianceTotals, departments: &[usize], segments: usize, n: f64) -> Option<RaoScott> {
-    let rows: Vec<usize> = departments
-        .iter()
-        .copied()
-        .filter(|&c| (1..=segments).any(|d| totals.y[d][c] > 0.0))
+/// The rows of a table tested across domains: every department, or one category against the rest
+/// of the base.
+enum Rows<'a> {
+    Departments(&'a [usize]),
+    Named(usize),
+}
+
+/// Category (rows) x domain (`cols`: segments of a wave, or waves) as R's `svychisq(~dept + by,
+/// design)`: the cell shares Y_{d,c} / Σ_t W_t, their covariance by the delta method, and the
+/// Rao-Scott test on the design degrees of freedom of the domains' waves. Rows and columns nobody
+/// is in are left out (R's chi-square has no expected count there).
+fn table_of(totals: &CovarianceTotals, rows: &Rows, cols: &[usize], n: f64) -> Option<RaoScott> {
+    // Each row's total in domain d as a sparse form in the totals, with its value.
+    let cell = |d: usize, row: usize| -> (f64, Vec<(usize, f64)>) {
+        match rows {
+            Rows::Departments(departments) => {
+                let c = departments[row];
+                (totals.y[d][c], vec![(totals.index(d, Some(c)), 1.0)])
+            }
+            Rows::Named(c) if row == 0 => (totals.y[d][*c], vec![(totals.index(d, Some(*c)), 1.0)]),
+            Rows::Named(c) => (
+                totals.w[d] - totals.y[d][*c],
+                vec![(totals.index(d, None), 1.0), (totals.index(d, Some(*c)), -1.0)],
+            ),
+        }
+    };
+    let count = match rows {
+        Rows::Departments(departments) => departments.len(),
+        Rows::Named(_) => 2,
+    };
+    let used: Vec<usize> = (0..count)
+        .filter(|&r| cols.iter().any(|&d| cell(d, r).0 > 0.0))
         .collect();
-    let cols: Vec<usize> = (1..=segments).filter(|&d| totals.w[d] > 0.0).collect();
+    let cols: Vec<usize> = cols.iter().copied().filter(|&d| totals.w[d] > 0.0).collect();
     let total: f64 = cols.iter().map(|&d| totals.w[d]).sum();
-    if rows.len() < 2 || cols.len() < 2 || total <= 0.0 {
+    if used.len() < 2 || cols.len() < 2 || total <= 0.0 {
         return None;
     }
-    let r = rows.len();
-    let mut cells = Vec::with_capacity(r * cols.len());
+    let mut cells = Vec::with_capacity(used.len() * cols.len());
     let mut forms: Vec<Vec<(usize, f64)>> = Vec::new();
     for &d in &cols {
-        for &c in &rows {
-            let p = totals.y[d][c] / total;
+        for &r in &used {
+            let (y, form) = cell(d, r);
+            let p = y / total;
             cells.push(p);
-            let mut form = vec![(totals.index(d, Some(c)), 1.0 / total)];
+            let mut form: Vec<(usize, f64)> = form.into_iter().map(|(i, x)| (i, x / total)).collect();
             form.extend(cols.iter().map(|&t| (totals.index(t, None), -p / total)));
             forms.push(form);
         }
@@ -444,7 +520,7 @@ fn independence_test(totals: &CovarianceTotals, departments: &[usize], segments:
         .iter()
         .map(|a| forms.iter().map(|b| totals.cov(a, b)).collect())
         .collect();
-    table_test(&cells, &v, r, cols.len(), n, totals.df)
+    table_test(&cells, &v, used.len(), cols.len(), n, totals.df)
 }
 
 /// Each segment row gets its letter and the letters of the segments it is significantly above.

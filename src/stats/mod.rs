@@ -13,7 +13,7 @@ pub mod segments;
 pub mod survey_ci;
 pub mod tests;
 
-pub use design::{DesignSpec, LonelyPsu};
+pub use design::{DesignSpec, LonelyPsu, Waves};
 pub use estimate::{Base, Estimate, EstimateSettings, Estimation, Kind, WaveTest, estimate};
 pub use group::{Group, groups_from_args};
 pub use proportion::{CiMethod, Interval};

@@ -15,6 +15,7 @@ mod groups;
 mod hostile;
 mod labels;
 mod notebooks;
+mod panel;
 mod parquet;
 mod published;
 mod report;

@@ -83,6 +83,7 @@ fn sums(tally: &Tally, multi: bool, base_all: bool) -> Result<StudySums, String>
         segments: true,
         groups: &groups,
         base_all,
+        waves: crate::stats::Waves::Independent,
     };
     study_sums(tally, &request).map_err(|e| e.to_string())
 }

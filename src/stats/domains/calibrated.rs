@@ -23,7 +23,7 @@ use crate::tally::{Cell, Key, NO_SEGMENT, SELF_UNIT, Tally};
 /// The domain sums `estimate` works from, for a study calibrated wave by wave (`fits`).
 pub fn calibrated_sums(tally: &Tally, request: &Request, fits: &BTreeMap<i32, Fit>) -> Result<StudySums> {
     let mut sums = StudySums {
-        design: full_design(tally)?,
+        design: full_design(tally, request.waves)?,
         calibrated: true,
         ..StudySums::default()
     };

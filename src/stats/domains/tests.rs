@@ -80,6 +80,7 @@ impl Study {
             strata: self.strata,
             clusters: self.psus != Psus::None,
             fpc: self.fpc.is_some(),
+            waves: crate::stats::Waves::Independent,
         }
     }
 
@@ -342,6 +343,7 @@ fn request<'a>(study: &Study, groups: &'a [Group]) -> Request<'a> {
         segments: study.segments,
         groups,
         base_all: study.base == Base::All,
+        waves: crate::stats::Waves::Independent,
     }
 }
 
@@ -703,6 +705,7 @@ fn nested_psus_and_multiple_choice_by_hand() {
         segments: false,
         groups: &groups,
         base_all: false,
+        waves: crate::stats::Waves::Independent,
     };
     for sums in [study_sums(&tally(&rows), &request).unwrap(), oracle(&rows, &request)] {
         assert_eq!(sums.design[&(2024, "a".to_string())].psus, 2.0);

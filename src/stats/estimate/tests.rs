@@ -85,6 +85,7 @@ const DESIGN: DesignSpec = DesignSpec {
     strata: true,
     clusters: true,
     fpc: false,
+    waves: crate::stats::Waves::Independent,
 };
 
 fn respondents() -> impl Strategy<Value = Vec<Respondent>> {
