@@ -1,6 +1,7 @@
 //! `--waves shared`: waves that share strata and PSUs (a panel of companies asked every year) are
 //! one design with the waves as domains, against R survey (tests/data/panel/reference.R and
-//! reference.json: svyby with covmat = TRUE, svycontrast, svychisq on the whole design).
+//! reference.json: svyratio with covmat = TRUE, svycontrast, svychisq on the whole design; plain,
+//! with fpc, and post-stratified in each wave).
 
 use std::path::Path;
 
@@ -132,6 +133,15 @@ fn shared_waves_agree_with_r_on_a_panel() {
 #[test]
 fn shared_waves_with_an_fpc_agree_with_r() {
     against_r("fpc", &["--fpc-col", "fpc"]);
+}
+
+#[test]
+fn shared_waves_post_stratified_in_each_wave_agree_with_r() {
+    let targets = fixture("panel/size.csv");
+    against_r(
+        "poststratify",
+        &["--calibrate", &targets, "--calibration", "poststratify"],
+    );
 }
 
 #[test]

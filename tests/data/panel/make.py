@@ -3,11 +3,14 @@
 respondents each, and a company keeps its habit of which department runs social media, so the
 waves' estimates are correlated. One company leaves after 2024 and one joins in 2024 (a panel
 loses and gains members). Deterministic (seeded); rerun with `python3 make.py` after changing it,
-then `Rscript reference.R` to refresh reference.json."""
+then `Rscript reference.R` to refresh reference.json. size.csv: the population's company sizes, the
+targets of the weighted case."""
 import csv
 import random
 
 rng = random.Random(20261202)
+# Company sizes from a stream of their own (the respondents stay those of the first version).
+sizes = random.Random(7)
 DEPTS = ["Marketing", "PR", "Sales", "HR", "Customer Service"]
 BASE = [36, 22, 16, 10, 16]
 WAVES = (2023, 2024, 2025)
@@ -20,6 +23,7 @@ for s in range(4):
     population = [30, 24, 16, 40][s]  # PSUs in the stratum's population (the fpc column)
     for p in range(6 if s != 1 else 5):
         psu = f"C{s + 1}{p + 1}"
+        size = sizes.choice(["small", "small", "medium", "large"])
         # The company's own habit: one department much more likely than elsewhere.
         habit = [b * (4 if i == rng.randrange(len(DEPTS)) else 1) for i, b in enumerate(BASE)]
         waves = list(WAVES)
@@ -35,12 +39,12 @@ for s in range(4):
                 rid += 1
                 dept = rng.choices(DEPTS, weights=odds)[0]
                 w = weight * rng.uniform(0.8, 1.25)
-                rows.append([f"r{rid}", wave, stratum, psu, f"{w:.4f}", dept, population])
+                rows.append([f"r{rid}", wave, stratum, psu, f"{w:.4f}", dept, population, size])
 
 # Respondent order, as survey exports come: waves, strata and PSUs interleaved.
 rng.shuffle(rows)
 with open("respondents.csv", "w", newline="") as f:
     out = csv.writer(f, lineterminator="\n")
-    out.writerow(["respondent", "year", "stratum", "company", "weight", "department", "fpc"])
+    out.writerow(["respondent", "year", "stratum", "company", "weight", "department", "fpc", "size"])
     out.writerows(rows)
 print(len(rows), "rows")
