@@ -1,5 +1,5 @@
-//! Binary inputs told apart by their first bytes: SPSS system files and spreadsheets; everything
-//! else is read as text.
+//! Binary inputs told apart by their first bytes: SPSS system files, spreadsheets and Parquet
+//! files; everything else is read as text.
 
 use std::path::Path;
 
@@ -8,12 +8,14 @@ use crate::error::{Error, Result};
 
 pub const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const PARQUET_MAGIC: &[u8] = b"PAR1";
 
 /// What kind of binary file the bytes start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Spss,
     Sheet,
+    Parquet,
 }
 
 pub fn kind(bytes: &[u8]) -> Option<Kind> {
@@ -21,6 +23,8 @@ pub fn kind(bytes: &[u8]) -> Option<Kind> {
         Some(Kind::Spss)
     } else if bytes.starts_with(OLE_MAGIC) || bytes.starts_with(ZIP_MAGIC) {
         Some(Kind::Sheet)
+    } else if bytes.starts_with(PARQUET_MAGIC) {
+        Some(Kind::Parquet)
     } else {
         None
     }
@@ -54,7 +58,7 @@ pub fn head(path: &Path) -> Vec<u8> {
     head
 }
 
-/// A binary input read: a spreadsheet as CSV text, or an SPSS file as a parsed survey.
+/// A binary input read: a spreadsheet or Parquet file as CSV text, or an SPSS file as a parsed survey.
 pub enum Loaded {
     Sheet(sniff::Decoded, String),
     Spss(Box<super::survey::Survey>, String),
@@ -82,6 +86,18 @@ pub fn load(spec: &InputSpec) -> Result<Option<Loaded>> {
         Kind::Sheet => {
             let (decoded, about) = super::sheet::read(&spec.path, &bytes, spec.sheet.as_deref())?;
             Loaded::Sheet(decoded, about)
+        }
+        #[cfg(not(fuzzing))]
+        Kind::Parquet => {
+            let (decoded, about) = super::columnar::read(&spec.path, &bytes)?;
+            Loaded::Sheet(decoded, about)
+        }
+        #[cfg(fuzzing)]
+        Kind::Parquet => {
+            return Err(Error::Binary {
+                path: spec.path.clone(),
+                reason: "Parquet is not read in fuzz builds".into(),
+            });
         }
     }))
 }

@@ -3,6 +3,9 @@
 pub mod aggregate;
 pub mod answers;
 pub mod binary;
+// Parquet needs polars' arrow crates, which the fuzz build leaves out.
+#[cfg(not(fuzzing))]
+pub mod columnar;
 // The fuzz crate (fuzz/) compiles ingest, the tally and the label checks from these sources
 // without polars or the estimate stage.
 pub mod generic;

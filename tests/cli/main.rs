@@ -7,6 +7,7 @@
 
 mod binary;
 mod charts;
+mod columnar;
 mod design;
 mod exports;
 mod fast;
