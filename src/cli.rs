@@ -34,7 +34,7 @@ pub enum Command {
     Reproduce(ReproduceArgs),
     /// Show what a survey export holds: format, encoding, questions, the department question and its labels.
     Inspect(InspectArgs),
-    /// The yearly report (report.html and report.md with charts) for one wave, the latest by default.
+    /// The yearly report (report.html, report.md and report.xlsx, with charts) for one wave, the latest by default.
     Report(ReportArgs),
     /// Respondent rows that reproduce a published single-choice table (largest-remainder counts).
     Reconstruct(ReconstructArgs),

@@ -1,4 +1,5 @@
-//! `deptshare report`: the yearly report (`report.html`, `report.md`) and its charts for one wave.
+//! `deptshare report`: the yearly report (`report.html`, `report.md`, `report.xlsx`) and its charts
+//! for one wave.
 
 use anyhow::Context;
 
@@ -30,9 +31,10 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<Outcome> {
     // Nothing is removed: `run`'s other outputs may share the folder.
     publish(&args.out, &files, &[]).with_context(|| format!("writing the report to {}", args.out.display()))?;
     eprintln!(
-        "wrote {} and {}",
+        "wrote {}, {} and {}",
         args.out.join("report.html").display(),
-        args.out.join("report.md").display()
+        args.out.join("report.md").display(),
+        args.out.join("report.xlsx").display()
     );
     Ok(Outcome::Success)
 }

@@ -131,7 +131,7 @@ pub fn charts_and_report(prepared: &Prepared, wave: Option<i32>) -> anyhow::Resu
         wave,
         hashes: &prepared.hashes,
     };
-    let report = report_files(&input);
+    let report = report_files(&input)?;
     files.extend(report);
     Ok(files)
 }

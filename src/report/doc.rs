@@ -429,6 +429,15 @@ fn method(input: &ReportInput) -> Vec<Block> {
             i.source
         ));
     }
+    vec![
+        Block::Heading("Method".into()),
+        Block::Bullets(bullets),
+        Block::Paragraph(method_text(input)),
+    ]
+}
+
+/// The method paragraph: base, weighting, intervals, groups and tests (report.xlsx's notes say it too).
+pub fn method_text(input: &ReportInput) -> String {
     let s = &input.analysis.summary;
     let distinct = |f: fn(&Estimate) -> &str| {
         let set: std::collections::BTreeSet<&str> = input.analysis.estimates.iter().map(f).collect();
@@ -453,7 +462,7 @@ fn method(input: &ReportInput) -> Vec<Block> {
             s.no_answer
         ),
     };
-    let text = format!(
+    format!(
         "{base} {} incomplete responses were left out. {} rows were rejected and are listed in rejects.csv. \
          {weighting} Intervals: {} at {} (estimates without a published n have none). For single choice a \
          group's share is the sum of its members; for multiple choice it is the share naming at least one member. \
@@ -465,12 +474,7 @@ fn method(input: &ReportInput) -> Vec<Block> {
         s.rows_rejected,
         distinct(|e| e.method.as_str()),
         level_text(input.study.raw.estimation.level),
-    );
-    vec![
-        Block::Heading("Method".into()),
-        Block::Bullets(bullets),
-        Block::Paragraph(text),
-    ]
+    )
 }
 
 fn provenance(input: &ReportInput) -> Vec<Block> {

@@ -101,6 +101,7 @@ const OWN_FILES: &[&str] = &[
     "rejects.csv",
     "report.html",
     "report.md",
+    "report.xlsx",
     "reproduce.json",
     "results.json",
     "tests.csv",
@@ -148,6 +149,7 @@ mod tests {
     fn only_names_this_tool_writes_are_its_own() {
         for own in [
             "report.md",
+            "report.xlsx",
             "manifest.json",
             "charts/econsultancy-bar.en.svg",
             "charts/demo-tracker-change.de.png",

@@ -9,6 +9,7 @@ pub mod markdown;
 pub mod parquet;
 pub mod publish;
 pub mod table;
+pub mod xlsx;
 
 use std::path::{Path, PathBuf};
 
@@ -68,13 +69,14 @@ fn stage_and_rename(dir: &Path, files: &[OutputFile], staged: &mut Vec<(PathBuf,
     Ok(())
 }
 
-/// `report.md` and `report.html` from one document.
-pub fn report_files(input: &doc::ReportInput) -> Vec<OutputFile> {
+/// `report.md` and `report.html` from one document, and `report.xlsx` from the same numbers.
+pub fn report_files(input: &doc::ReportInput) -> Result<Vec<OutputFile>> {
     let document = doc::build(input);
-    vec![
+    Ok(vec![
         OutputFile::new("report.md", markdown::render(&document)),
         OutputFile::new("report.html", html::render(&document)),
-    ]
+        OutputFile::new("report.xlsx", xlsx::render(input)?),
+    ])
 }
 
 /// A confidence level as people write it: 0.95 -> "95%", 0.995 -> "99.5%", 0.999999 -> "99.9999%".

@@ -24,6 +24,7 @@ mod rows;
 mod segments;
 mod skeleton;
 mod weighting;
+mod xlsx;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -18,6 +18,7 @@ fn run_prints_the_headline_and_writes_every_output() {
     assert!(text.contains("published figures reproduced: 17 of 17"), "{text}");
     for file in [
         "report.md",
+        "report.xlsx",
         "results.json",
         "estimates.csv",
         "comparisons.csv",
