@@ -133,7 +133,12 @@ pub fn tests(rows: &[TestRecord]) -> Result<String> {
         "p_value",
         "p_adjusted",
         "ddf",
+        "wave",
+        "by",
+        "from_wave",
+        "to_wave",
     ];
+    let wave = |w: Option<i32>| w.map_or_else(String::new, |w| w.to_string());
     write_rows(
         &header,
         rows.iter().map(|t| {
@@ -147,6 +152,10 @@ pub fn tests(rows: &[TestRecord]) -> Result<String> {
                 t.p_value.to_string(),
                 t.p_adjusted.to_string(),
                 opt(t.ddf),
+                wave(t.wave),
+                t.by.clone().unwrap_or_default(),
+                wave(t.from_wave),
+                wave(t.to_wave),
             ]
         }),
     )
