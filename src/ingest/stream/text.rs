@@ -45,6 +45,12 @@ impl Coding {
         matches!(self, Coding::Utf8 | Coding::Utf8Lossy | Coding::Windows1252)
     }
 
+    /// A decoder for the measures of a raw-cut coding's text outside blocks (an overlong record).
+    pub fn raw_decoder(self) -> Option<Decoder> {
+        matches!(self, Coding::Utf8Lossy | Coding::Windows1252)
+            .then(|| self.encoding().new_decoder_without_bom_handling())
+    }
+
     /// The text of one block of whole records; `None` when a block taken for UTF-8 is not.
     pub fn block_text(self, bytes: &[u8]) -> Option<Cow<'_, str>> {
         match self {
@@ -361,12 +367,13 @@ mod tests {
         }
 
         /// UTF-8 with broken bytes and Windows-1252, cut after any ASCII byte and decoded block by
-        /// block, are the careful reader's text.
+        /// block (or fed to the raw decoder in pieces of any size), are the careful reader's text.
         #[test]
         fn raw_bytes_decoded_in_blocks_are_the_careful_text(
             bytes in prop::collection::vec(prop::sample::select(vec![b'a', b'\n', 0xC3, 0x96, 0xE2, 0x82, 0xAC, 0xFF]), 0..40),
             windows in any::<bool>(),
             cuts in prop::collection::vec(0usize..40, 0..6),
+            size in 1usize..9,
         ) {
             let coding = if windows { Coding::Windows1252 } else { Coding::Utf8Lossy };
             let careful = match coding {
@@ -384,6 +391,17 @@ mod tests {
                 from = end.max(from);
             }
             prop_assert_eq!(&blocks, &careful);
+            let mut decoder = coding.raw_decoder().unwrap();
+            let mut pieces = String::new();
+            for piece in bytes.chunks(size) {
+                let mut out = String::with_capacity(decoder.max_utf8_buffer_length(piece.len()).unwrap());
+                let _ = decoder.decode_to_string(piece, &mut out, false);
+                pieces.push_str(&out);
+            }
+            let mut out = String::with_capacity(16);
+            let _ = decoder.decode_to_string(&[], &mut out, true);
+            pieces.push_str(&out);
+            prop_assert_eq!(&pieces, &careful);
         }
     }
 
