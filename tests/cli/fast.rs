@@ -3,6 +3,8 @@
 //! 1e-12), the same rejects at the same lines, the same errors. DEPTSHARE_BLOCK_BYTES cuts the
 //! fixtures into blocks of a few bytes, so records, quotes and duplicate keys straddle blocks.
 
+mod coded;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
