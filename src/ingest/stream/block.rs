@@ -36,6 +36,8 @@ pub struct Block {
     /// Note whether the block holds U+FFFD: broken bytes met later would make it lossy.
     pub check_fffd: bool,
     pub bytes: Vec<u8>,
+    /// Room for the block's text when it has to be decoded (`text::Coding::block_text`).
+    pub text: String,
 }
 
 /// Why a block cannot be read as it is.
@@ -181,9 +183,13 @@ struct Reader<'a> {
 }
 
 /// Reads one block.
-pub fn read(ctx: &Context, block: &Block) -> Result<BlockOut, Refusal> {
-    let text = ctx.plan.coding.block_text(&block.bytes).ok_or(Refusal::NotUtf8)?;
-    let text = text.as_ref();
+pub fn read(ctx: &Context, block: &mut Block) -> Result<BlockOut, Refusal> {
+    let raw_len = block.bytes.len() as u64;
+    let text = ctx
+        .plan
+        .coding
+        .block_text(&block.bytes, &mut block.text)
+        .ok_or(Refusal::NotUtf8)?;
     let bytes = text.as_bytes();
     // Lines split at line feeds and fields at the delimiter are csv's records unless there are
     // quotes, carriage returns outside CRLF (csv ends a record there) or a byte order mark at the
@@ -204,7 +210,7 @@ pub fn read(ctx: &Context, block: &Block) -> Result<BlockOut, Refusal> {
                 ranges: BTreeMap::new(),
             },
             fffd: block.check_fffd && memchr::memmem::find(bytes, "\u{FFFD}".as_bytes()).is_some(),
-            raw_len: block.bytes.len() as u64,
+            raw_len,
             ..BlockOut::default()
         },
         labels: HashMap::with_hasher(IdHasher::default()),

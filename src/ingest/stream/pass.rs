@@ -121,7 +121,7 @@ fn pass(ctx: &Context, block_bytes: usize, resume: Option<Merger>) -> Result<Out
             scope.spawn(|| {
                 while !stop.load(Ordering::Relaxed) {
                     let next = source.lock().map(|mut s| s.next());
-                    let block = match next {
+                    let mut block = match next {
                         Ok(Ok(Some(block))) => block,
                         Ok(Ok(None)) => break,
                         Ok(Err((index, refusal))) => {
@@ -133,20 +133,21 @@ fn pass(ctx: &Context, block_bytes: usize, resume: Option<Merger>) -> Result<Out
                         }
                         Err(_) => break,
                     };
-                    let out = block::read(ctx, &block);
+                    let out = block::read(ctx, &mut block);
+                    let index = block.index;
                     if let Ok(mut s) = source.lock() {
-                        s.recycle(block.bytes);
+                        s.recycle(block);
                     }
                     let Ok(mut m) = merged.lock() else { break };
                     match out {
-                        Ok(out) => m.add(block.index, out),
+                        Ok(out) => m.add(index, out),
                         // An error is final only once the whole file is known to be read here:
                         // a later block may still ask for the file to be decoded otherwise.
                         Err(refusal) => {
                             if !matches!(refusal, Refusal::Fatal { .. }) {
                                 stop.store(true, Ordering::Relaxed);
                             }
-                            m.refuse(block.index, refusal);
+                            m.refuse(index, refusal);
                         }
                     }
                 }

@@ -30,7 +30,7 @@ pub struct Source {
     size: usize,
     done: bool,
     /// Buffers of blocks already read, for the next blocks (no fresh pages per block).
-    spare: Vec<Vec<u8>>,
+    spare: Vec<(Vec<u8>, String)>,
 }
 
 /// Why the source stopped: the index of the block it would have made, and the refusal.
@@ -58,9 +58,11 @@ impl Source {
         })
     }
 
-    pub fn recycle(&mut self, mut bytes: Vec<u8>) {
+    pub fn recycle(&mut self, block: Block) {
+        let (mut bytes, mut text) = (block.bytes, block.text);
         bytes.clear();
-        self.spare.push(bytes);
+        text.clear();
+        self.spare.push((bytes, text));
     }
 
     /// Whether broken bytes were decoded to U+FFFD so far.
@@ -69,7 +71,7 @@ impl Source {
     }
 
     pub fn next(&mut self) -> std::result::Result<Option<Block>, Stop> {
-        let mut bytes = self.spare.pop().unwrap_or_default();
+        let (mut bytes, text) = self.spare.pop().unwrap_or_default();
         bytes.append(&mut self.carry);
         let mut size = self.size;
         loop {
@@ -104,6 +106,7 @@ impl Source {
                 lossy,
                 check_fffd: self.check_fffd && !lossy,
                 bytes,
+                text,
             };
             self.index += 1;
             return Ok(Some(block));

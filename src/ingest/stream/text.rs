@@ -7,7 +7,6 @@
 //! read cuts (half a pair, a CR whose LF comes in the next read), so the text is the same however
 //! the reads fall.
 
-use std::borrow::Cow;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
@@ -51,13 +50,32 @@ impl Coding {
             .then(|| self.encoding().new_decoder_without_bom_handling())
     }
 
-    /// The text of one block of whole records; `None` when a block taken for UTF-8 is not.
-    pub fn block_text(self, bytes: &[u8]) -> Option<Cow<'_, str>> {
-        match self {
-            Coding::Utf8Lossy => Some(String::from_utf8_lossy(bytes)),
-            Coding::Windows1252 => Some(WINDOWS_1252.decode_without_bom_handling(bytes).0),
+    /// The text of one block of whole records, decoded into `buffer` when it is not the bytes
+    /// themselves (a buffer kept from block to block: a fresh one per block leaves the allocator
+    /// holding their pages); `None` when a block taken for UTF-8 is not.
+    pub fn block_text<'a>(self, bytes: &'a [u8], buffer: &'a mut String) -> Option<&'a str> {
+        let decode = match self {
             // UTF-16 was decoded by the source.
-            Coding::Utf8 | Coding::Utf16Le | Coding::Utf16Be => std::str::from_utf8(bytes).ok().map(Cow::Borrowed),
+            Coding::Utf8 | Coding::Utf16Le | Coding::Utf16Be => return std::str::from_utf8(bytes).ok(),
+            Coding::Utf8Lossy => std::str::from_utf8(bytes).is_err(),
+            Coding::Windows1252 => !bytes.is_ascii(),
+        };
+        if !decode {
+            return std::str::from_utf8(bytes).ok();
+        }
+        let mut decoder = self.encoding().new_decoder_without_bom_handling();
+        buffer.clear();
+        // Room for the text of a mostly ASCII block, more as it fills (the worst case is three
+        // times the bytes, and a buffer reserved for it would stay that large).
+        let mut read = 0;
+        loop {
+            let rest = bytes.len() - read;
+            buffer.reserve(rest + rest / 4 + 16);
+            let (result, used, _) = decoder.decode_to_string(&bytes[read..], buffer, true);
+            read += used;
+            if result == encoding_rs::CoderResult::InputEmpty {
+                return Some(buffer.as_str());
+            }
         }
     }
 
@@ -204,7 +222,7 @@ pub fn census(path: &Path, start: u64) -> std::io::Result<Census> {
     let mut file = File::open(path)?;
     file.seek(SeekFrom::Start(start))?;
     let mut census = Census::default();
-    let mut piece = vec![0; 8 << 20];
+    let mut piece = vec![0; 1 << 20];
     let mut kept = 0;
     loop {
         let n = file.read(&mut piece[kept..])?;
@@ -387,7 +405,8 @@ mod tests {
             let mut blocks = String::new();
             let mut from = 0;
             for end in ends {
-                blocks.push_str(&coding.block_text(&bytes[from..end.max(from)]).unwrap());
+                let mut buffer = String::new();
+                blocks.push_str(coding.block_text(&bytes[from..end.max(from)], &mut buffer).unwrap());
                 from = end.max(from);
             }
             prop_assert_eq!(&blocks, &careful);
