@@ -48,8 +48,10 @@ pub struct Plan {
 
 /// The start of a file as text.
 struct Head {
-    /// The head's bytes after the byte order mark.
-    raw: Vec<u8>,
+    /// The head's bytes after the byte order mark, when they are not its text.
+    raw: Option<Vec<u8>>,
+    /// How many bytes those are.
+    raw_len: u64,
     text: String,
     /// The head is the whole file.
     whole: bool,
@@ -81,10 +83,25 @@ impl Head {
             }
             None => text::census(path, bom).ok()?.verdict(),
         };
-        let text = coding.decode_head(body, whole);
-        head.drain(..bom as usize);
+        let (text, raw) = match coding {
+            // The bytes are the text (but for a character cut at the end).
+            Coding::Utf8 => {
+                head.drain(..bom as usize);
+                let valid = std::str::from_utf8(&head).map_or_else(|e| e.valid_up_to(), str::len);
+                let raw_len = head.len();
+                head.truncate(valid);
+                (String::from_utf8(head).ok()?, (None, raw_len))
+            }
+            coding => {
+                let text = coding.decode_head(body, whole);
+                head.drain(..bom as usize);
+                let raw_len = head.len();
+                (text, (Some(head), raw_len))
+            }
+        };
         Some(Head {
-            raw: head,
+            raw: raw.0,
+            raw_len: raw.1 as u64,
             text,
             whole,
             coding,
@@ -172,10 +189,13 @@ impl Plan {
         plan.lossy = head.coding == Coding::Utf8Lossy;
         let start = header_end - kept + comments;
         plan.data_start = match head.coding.cut_raw() {
-            true => Coding::raw_offset(&head.raw, text, start),
+            true => head
+                .raw
+                .as_ref()
+                .map_or(start, |raw| Coding::raw_offset(raw, text, start)),
             false => start,
         } as u64;
-        plan.head_bytes = head.raw.len() as u64;
+        plan.head_bytes = head.raw_len;
         plan.data_line = 1 + memchr::memchr_iter(b'\n', &blanked.as_bytes()[..header_end]).count() as u64;
         Ok(Fit::Plan(Box::new(plan)))
     }
