@@ -107,7 +107,7 @@ pub fn read_published_with(path: &Path, decimal: Option<Decimal>) -> Result<Vec<
         .collect();
     let mut layout = Layout::find(path, &headers)?;
     let mut records = Vec::new();
-    let mut lines = sniff::LineCounter::new(&text);
+    let mut lines = sniff::LineCounter::new(&text, delimiter);
     let mut iter = reader.records();
     while let Some(record) = iter.next() {
         let record = record.map_err(|e| parse(e.position().map_or(1, csv::Position::line), e.to_string()))?;

@@ -92,7 +92,7 @@ fn parse_records(path: &Path, text: &str, delimiter: u8) -> Result<(Vec<String>,
         .map(|h| h.trim().to_string())
         .collect();
     let mut records = Vec::new();
-    let mut lines = sniff::LineCounter::new(text);
+    let mut lines = sniff::LineCounter::new(text, delimiter);
     let mut iter = reader.records();
     while let Some(record) = iter.next() {
         let record = record.map_err(parse_err)?;

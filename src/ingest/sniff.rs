@@ -57,7 +57,7 @@ fn utf8_or_cp1252(bytes: &[u8], utf8_name: &'static str) -> Decoded {
         multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
         invalid += usize::from(!chunk.invalid().is_empty());
     }
-    if multibyte > 0 && multibyte >= invalid {
+    if reads_as_utf8(multibyte as u64, invalid as u64) {
         return Decoded {
             text: String::from_utf8_lossy(bytes).into_owned(),
             encoding: utf8_name,
@@ -70,6 +70,12 @@ fn utf8_or_cp1252(bytes: &[u8], utf8_name: &'static str) -> Decoded {
         encoding: "windows-1252",
         lossy: false,
     }
+}
+
+/// Whether bytes that are not valid UTF-8 are read as UTF-8 with bad cells (rather than as
+/// Windows-1252), given their valid multi-byte characters and their broken sequences.
+pub fn reads_as_utf8(multibyte: u64, invalid: u64) -> bool {
+    multibyte > 0 && multibyte >= invalid
 }
 
 /// Where decoded text stops looking like text: a NUL or too many control characters.
@@ -193,13 +199,7 @@ fn lime_code(heading: &str) -> &str {
 /// line numbers do not move). Only leading lines: a data row whose first cell starts with `#`
 /// is data, not a comment.
 pub fn blank_leading_comments(text: &str) -> std::borrow::Cow<'_, str> {
-    let mut end = 0;
-    for line in text.split_inclusive('\n') {
-        if !(is_comment(line) || line.trim_start_matches('\u{feff}').trim().is_empty()) {
-            break;
-        }
-        end += line.len();
-    }
+    let end = leading_comments_end(text);
     if end == 0 {
         return std::borrow::Cow::Borrowed(text);
     }
@@ -207,18 +207,33 @@ pub fn blank_leading_comments(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(format!("{breaks}{}", &text[end..]))
 }
 
+/// Where the `#` comment and blank lines before the header end (the byte after their last line break).
+pub fn leading_comments_end(text: &str) -> usize {
+    let mut end = 0;
+    for line in text.split_inclusive('\n') {
+        if !(is_comment(line) || line.trim_start_matches('\u{feff}').trim().is_empty()) {
+            break;
+        }
+        end += line.len();
+    }
+    end
+}
+
 /// Line numbers (1-based) of byte offsets met in increasing order. csv's own line numbers
 /// skip blank lines; counting newlines before each record's first byte does not.
 pub struct LineCounter<'a> {
     bytes: &'a [u8],
+    delimiter: u8,
     counted: usize,
     line: u64,
 }
 
 impl<'a> LineCounter<'a> {
-    pub fn new(text: &'a str) -> Self {
+    /// Lines of `text`, a CSV with `delimiter` between fields.
+    pub fn new(text: &'a str, delimiter: u8) -> Self {
         LineCounter {
             bytes: text.as_bytes(),
+            delimiter,
             counted: 0,
             line: 1,
         }
@@ -227,15 +242,17 @@ impl<'a> LineCounter<'a> {
     /// The first line of a record that ends at byte `end` (the reader's position after it):
     /// csv reports where it started looking, which is before any blank lines it skipped.
     pub fn record_line(&mut self, end: u64, record: &csv::StringRecord) -> u64 {
+        let start = self.counted;
         let end_line = self.line_at(end);
         let inside: u64 = record
             .iter()
             .map(|c| c.bytes().filter(|b| *b == b'\n').count() as u64)
             .sum();
         // A quote left open to the end of the text takes the last line feed into its cell: then the
-        // record has no terminator of its own (RFC 4180 quotes come in pairs, so an odd count is open).
+        // record has no terminator of its own. (Counting the file's quotes is not enough: csv keeps
+        // a stray quote inside a field, `5" screen`, as a character.)
         let at_end = self.counted == self.bytes.len();
-        let open = at_end && self.bytes.iter().filter(|b| **b == b'"').count() % 2 == 1;
+        let open = at_end && super::stream::ends_quoted(&self.bytes[start..], self.delimiter);
         let terminated = u64::from(self.counted > 0 && self.bytes[self.counted - 1] == b'\n' && !open);
         end_line.saturating_sub(terminated + inside).max(1)
     }
@@ -279,7 +296,7 @@ mod tests {
     #[test]
     fn line_numbers_count_blank_lines() {
         let text = "h\n1\n\n2\r\n\"a\nb\"\n3";
-        let mut lines = LineCounter::new(text);
+        let mut lines = LineCounter::new(text, b',');
         assert_eq!(lines.line_at(0), 1);
         assert_eq!(lines.line_at(2), 2);
         assert_eq!(lines.line_at(5), 4);
@@ -292,7 +309,7 @@ mod tests {
     fn a_quote_open_to_the_end_keeps_its_record_on_its_own_line() {
         let text = "h,x\n1,a\n2,\"open\n";
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-        let mut lines = LineCounter::new(text);
+        let mut lines = LineCounter::new(text, b',');
         let mut found = Vec::new();
         let mut records = reader.records();
         while let Some(Ok(record)) = records.next() {

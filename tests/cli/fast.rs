@@ -3,6 +3,8 @@
 //! 1e-12), the same rejects at the same lines, the same errors. DEPTSHARE_BLOCK_BYTES cuts the
 //! fixtures into blocks of a few bytes, so records, quotes and duplicate keys straddle blocks.
 
+mod coded;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -473,34 +475,30 @@ fn a_fixed_wave_agrees() {
 }
 
 #[test]
-fn irregular_quoting_falls_back_to_the_careful_reader() {
-    // `5" screen` and `"quoted"after` cannot be split into blocks: cut into blocks, the file is
-    // read by the careful reader. Read whole, any reader must give the careful result.
+fn irregular_quoting_is_read_as_csv_reads_it() {
+    // `5" screen` keeps its quote, `"quoted"after` is `quotedafter` (csv's reading): the block
+    // reader cuts the file wherever blocks end and reads what the careful reader reads.
     let file = fixture("fast/irregular-quotes.csv");
     let args = ["shares", &file, "--format", "json"];
     let out = agree(
         &args,
-        &[Reader::Blocks(1), Reader::Blocks(20), Reader::Blocks(64)],
-        false,
+        &[Reader::Whole, Reader::Blocks(1), Reader::Blocks(20), Reader::Blocks(64)],
+        true,
     );
     assert_eq!(out["ingest"]["rows_accepted"], 8);
-    let careful = Reader::Careful.run(&args);
-    let whole = Reader::Whole.run(&args);
-    assert!(whole.status.success(), "{}", stderr(&whole));
-    same(&json(&careful), &json(&whole), "whole $");
 }
 
 #[test]
-fn cp1252_bytes_fall_back_to_the_careful_reader() {
+fn cp1252_bytes_are_decoded_by_the_block_reader() {
     let file = fixture("fast/cp1252.csv");
-    let out = agree(&["shares", &file, "--format", "json"], &FAST, false);
+    let out = agree(&["shares", &file, "--format", "json"], &FAST, true);
     // Öffentlichkeitsarbeit and Geschäftsführung were decoded: every row but two is accepted.
     assert_eq!(out["ingest"]["rows_accepted"], 5);
     let expected = rejects(&[
         (5, "duplicate respondent `3` in wave 2020"),
         (8, "wave `x` is not a whole number"),
     ]);
-    assert_eq!(same_rejects(&file, "", &FAST, false), expected);
+    assert_eq!(same_rejects(&file, "", &FAST, true), expected);
 }
 
 /// A file larger than the 4 MiB head the large-file path checks before it reads: rows with a
@@ -529,14 +527,17 @@ fn past_the_head(dir: &Path, tail: &[u8]) -> String {
 }
 
 #[test]
-fn invalid_utf8_past_the_head_falls_back_to_the_careful_reader() {
-    // The head is UTF-8, so only the block holding the cp1252 byte can refuse.
+fn invalid_utf8_past_the_head_is_decoded_as_the_careful_reader_decodes_it() {
+    // The head is UTF-8, so only the block holding the cp1252 bytes finds out: the whole file's
+    // bytes then decide (UTF-8 with a replacement, as for the careful reader) and it is read again.
     let dir = tempfile::tempdir().unwrap();
     let file = past_the_head(dir.path(), b"99999999,2021,x,Gesch\xe4ftsf\xfchrung\n");
     let readers = [Reader::Whole, Reader::Blocks(1 << 20)];
-    let out = agree(&["shares", &file, "--format", "json"], &readers, false);
-    // The careful reader decodes the file as UTF-8 with a replacement: that row is rejected.
+    let out = agree(&["shares", &file, "--format", "json"], &readers, true);
     assert_eq!(out["ingest"]["rows_rejected"], 1);
+    let rejects = same_rejects(&file, "", &readers, true);
+    let reason = "invalid bytes in column `department` (not valid text)";
+    assert_eq!(rejects.iter().map(|r| r.1.as_str()).collect::<Vec<_>>(), [reason]);
 }
 
 #[test]
@@ -713,47 +714,70 @@ fn a_file_without_data_rows_is_the_careful_error() {
     }
 }
 
+/// How a test file is laid out: plainly, with a `#` comment line before the header (the block
+/// reader skips it as the careful reader does), or with a blank-named last column (a header the
+/// block reader cannot project by name: the careful reader reads the file).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Layout {
+    Plain,
+    Comment,
+    BlankColumn,
+}
+
+impl Layout {
+    /// The file's text: `header` and `rows` (each line ending in `\n`) in this layout.
+    fn text(self, header: &str, rows: &str) -> String {
+        match self {
+            Layout::Plain => format!("{header}{rows}"),
+            Layout::Comment => format!("# exported by hand\n{header}{rows}"),
+            Layout::BlankColumn => format!("{header}{rows}").replace('\n', ",\n"),
+        }
+    }
+
+    /// Lines before the header.
+    fn offset(self) -> u64 {
+        u64::from(self == Layout::Comment)
+    }
+}
+
 #[test]
 fn a_respondent_repeated_across_files_is_rejected_whichever_reader_reads_them() {
-    // The later row is rejected, naming the earlier file, whether the large-file path or the
-    // careful reader read either file (a comment line before the header sends a file to the
-    // careful reader). By hand: wave 2024 has respondents 1, 2 and 3 (2 again in the later file
-    // is the reject), so marketing is 1 of 3; wave 2023 has respondent 4 alone.
+    // The later row is rejected, naming the earlier file, whether the block reader or the
+    // careful reader read either file. By hand: wave 2024 has respondents 1, 2 and 3 (2 again in
+    // the later file is the reject), so marketing is 1 of 3; wave 2023 has respondent 4 alone.
     let dir = tempfile::tempdir().unwrap();
     let header = "respondent,wave,department\n";
     let rows_a = "1,2024,Marketing\n2,2024,PR\n";
     let rows_b = "3,2024,PR\n2,2024,Marketing\n4,2023,PR\n";
-    for (comment_a, comment_b) in [
-        ("", ""),
-        ("# careful\n", ""),
-        ("", "# careful\n"),
-        ("# careful\n", "# careful\n"),
-    ] {
-        let first = temp_csv(&dir, "first.csv", format!("{comment_a}{header}{rows_a}").as_bytes());
-        let second = temp_csv(&dir, "second.csv", format!("{comment_b}{header}{rows_b}").as_bytes());
+    let layouts = [Layout::Plain, Layout::Comment, Layout::BlankColumn];
+    for (layout_a, layout_b) in layouts.iter().flat_map(|a| layouts.iter().map(move |b| (*a, *b))) {
+        let first = temp_csv(&dir, "first.csv", layout_a.text(header, rows_a).as_bytes());
+        let second = temp_csv(&dir, "second.csv", layout_b.text(header, rows_b).as_bytes());
         let args = ["shares", first.as_str(), second.as_str(), "--format", "json"];
         for reader in [Reader::Careful, Reader::Whole, Reader::Blocks(8)] {
+            let at = format!("{layout_a:?} {layout_b:?} {reader:?}");
             let out = reader.run(&args);
-            assert!(out.status.success(), "{}", stderr(&out));
+            assert!(out.status.success(), "{at}: {}", stderr(&out));
             let results = json(&out);
-            assert_eq!(results["ingest"]["rows_read"], 5);
-            assert_eq!(results["ingest"]["rows_rejected"], 1);
+            assert_eq!(results["ingest"]["rows_read"], 5, "{at}");
+            assert_eq!(results["ingest"]["rows_rejected"], 1, "{at}");
             let marketing = estimate(&results, 2024, "marketing");
             assert_eq!(
                 (marketing["n"].as_u64(), marketing["count"].as_u64()),
-                (Some(3), Some(1))
+                (Some(3), Some(1)),
+                "{at}"
             );
-            assert_eq!(estimate(&results, 2023, "pr")["n"], 1);
+            assert_eq!(estimate(&results, 2023, "pr")["n"], 1, "{at}");
             let strict = reader.run(&[&args[..], &["--strict"]].concat());
-            assert!(!strict.status.success());
+            assert!(!strict.status.success(), "{at}");
             let message = last_line(&strict);
-            let line = if comment_b.is_empty() { 3 } else { 4 };
-            assert!(message.contains(&format!("second.csv:{line}:")), "{message}");
+            let line = 3 + layout_b.offset();
+            assert!(message.contains(&format!("second.csv:{line}:")), "{at}: {message}");
             assert!(
                 message.contains("respondent `2` in wave 2024 is already in"),
-                "{message}"
+                "{at}: {message}"
             );
-            assert!(message.contains("first.csv"), "{message}");
+            assert!(message.contains("first.csv"), "{at}: {message}");
         }
     }
     // Ids that repeat only in another wave are a panel, not a repeat.
@@ -774,7 +798,8 @@ fn a_respondent_in_three_files_is_rejected_naming_the_first() {
     // rows are rejected naming a.csv, and only the shared key costs a second look.
     let dir = tempfile::tempdir().unwrap();
     let a = temp_csv(&dir, "a.csv", b"id,year,dept\n7,2024,PR\n8,2024,PR\n");
-    let b = temp_csv(&dir, "b.csv", b"# careful\nid,year,dept\n9,2024,HR\n7,2024,Sales\n");
+    let b = Layout::BlankColumn.text("id,year,dept\n", "9,2024,HR\n7,2024,Sales\n");
+    let b = temp_csv(&dir, "b.csv", b.as_bytes());
     let c = temp_csv(&dir, "c.csv", b"id,year,dept\n7,2024,IT\n10,2024,Marketing\n");
     for reader in [Reader::Careful, Reader::Whole, Reader::Blocks(1)] {
         let out = reader.run(&["shares", a.as_str(), b.as_str(), c.as_str(), "--format", "json"]);
@@ -804,9 +829,9 @@ fn temp_csv(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> String {
 }
 
 #[test]
-fn carriage_returns_outside_crlf_and_stray_byte_order_marks_go_to_the_careful_reader() {
-    // csv ends a record at a lone CR, the careful reader's line numbers do not; csv drops a BOM at
-    // the start of its input. Such files (found by review) are left to the careful reader.
+fn carriage_returns_outside_crlf_and_stray_byte_order_marks_are_read_as_the_careful_reader_reads_them() {
+    // csv ends a record at a lone CR (the line is the line its LF ends); csv drops a BOM at the
+    // start of its input, not one in the middle (found by review). The block reader reads them so.
     let dir = tempfile::tempdir().unwrap();
     let files: [&[u8]; 4] = [
         b"year,dept\r2024,PR\n2024,IT\n2024,Marketing\n",
@@ -826,6 +851,7 @@ fn carriage_returns_outside_crlf_and_stray_byte_order_marks_go_to_the_careful_re
                 stderr(&out)
             );
             if careful.status.success() {
+                assert!(stderr(&out).contains(NOTE), "file {i} {block:?}");
                 same(&json(&careful), &json(&out), &format!("file {i} {block:?}"));
             } else {
                 assert_eq!(last_line(&careful), last_line(&out), "file {i} {block:?}");

@@ -2,6 +2,9 @@
 //! the same rejects (line and reason) and the same counts whether a plain CSV is read by the
 //! careful reader or by the large-file path cut into blocks, or the rows come in a Qualtrics export.
 //! The expected values are worked out by hand from the fixtures, not taken from a run.
+//! `shapes` does the same for encodings, comment lines, stray quotes and carriage returns.
+
+mod shapes;
 
 use std::process::{Command, Output};
 
@@ -72,11 +75,16 @@ fn shares(reader: Reader, file: &str) -> (Value, bool) {
 
 /// The rejects.csv `run` writes for `file`: (line, reason).
 fn rejects(reader: Reader, file: &str) -> Vec<(u64, String)> {
+    rejects_with(reader, file, DESIGN_TOML)
+}
+
+/// The rejects.csv `run` writes for `file` read with `options` (TOML lines of the input).
+fn rejects_with(reader: Reader, file: &str, options: &str) -> Vec<(u64, String)> {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("study.toml");
     let study = format!(
         "title = \"t\"\n[estimation]\nlonely_psu = \"adjust\"\n[charts]\nlangs = []\n\
-         [[inputs]]\nstudy = \"s\"\ntitle = \"s\"\npath = \"{file}\"\n{DESIGN_TOML}\n"
+         [[inputs]]\nstudy = \"s\"\ntitle = \"s\"\npath = \"{file}\"\n{options}\n"
     );
     std::fs::write(&config, study).unwrap();
     let out_dir = dir.path().join("out");

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::BuildHasher;
 
-use super::super::rules::{self, BLANK_ROW, Keys, Row};
+use super::super::rules::{self, BLANK_ROW, Keys, Row, Rules};
 use super::super::{InputSpec, sniff};
 use super::deferred::{Accepted, Deferred, resolve};
 use super::plan::Plan;
@@ -27,18 +27,27 @@ pub struct Context<'a> {
     pub suspects: Option<&'a HashSet<u64>>,
 }
 
-/// A block as read from the file: whole records. Lines found in it count from 0 at its first
-/// byte; the merge, which knows the lines of the blocks before it, makes them file lines.
+/// A block as read from the file: whole records of UTF-8 text. Lines found in it count from 0 at
+/// its first byte; the merge, which knows the lines of the blocks before it, makes them file lines.
 pub struct Block {
     pub index: usize,
+    /// The file's text has broken sequences (decoded to U+FFFD): read with the lossy rules.
+    pub lossy: bool,
+    /// Note whether the block holds U+FFFD: broken bytes met later would make it lossy.
+    pub check_fffd: bool,
     pub bytes: Vec<u8>,
+    /// Room for the block's text when it has to be decoded (`text::Coding::block_text`).
+    pub text: String,
 }
 
-/// Why a block cannot be read here: the file goes to the careful reader.
+/// Why a block cannot be read as it is.
 #[derive(Debug)]
 pub enum Refusal {
-    /// Not UTF-8, a NUL byte, or quoting the block splitter cannot follow.
+    /// The file cannot be read (the careful reader then says why).
     NotPlain,
+    /// Bytes that are not UTF-8 in a file taken for UTF-8: the whole file's bytes decide how it
+    /// is decoded, and it is read again.
+    NotUtf8,
     /// A file-level error of the careful reader (a cell over the size limit) at a line of the block
     /// (counted from 0; the merge makes it a file line).
     Fatal { line: u64, reason: String },
@@ -57,7 +66,9 @@ pub struct Rising {
 #[derive(Debug, Default)]
 pub struct BlockOut {
     pub tally: Tally,
-    pub rejects: Vec<(u64, String)>,
+    /// Rejected rows: record number (in the file order of records: one line may hold two, a lone
+    /// CR between them), line and reason.
+    pub rejects: Vec<(u64, u64, String)>,
     /// Records, blank ones included (empty lines are no records).
     pub records: u64,
     pub blank_records: u64,
@@ -72,14 +83,25 @@ pub struct BlockOut {
     pub deferred: Vec<Deferred>,
     /// Line feeds in the block.
     pub newlines: u64,
+    /// The block was read without the lossy rules but holds U+FFFD (`Block::check_fffd`).
+    pub fffd: bool,
+    /// The block's length in the file (for a raw-cut coding).
+    pub raw_len: u64,
 }
 
 impl BlockOut {
-    /// Makes the block's lines file lines, given the line its first byte is on.
-    pub fn shift_lines(&mut self, first: u64) {
-        self.rejects.iter_mut().for_each(|(line, _)| *line += first);
+    /// Makes the block's lines and record numbers the file's, given the line its first byte is on
+    /// and the records before it.
+    pub fn shift_lines(&mut self, first: u64, records: u64) {
+        self.rejects.iter_mut().for_each(|(record, line, _)| {
+            *record += records;
+            *line += first;
+        });
         self.unknown.values_mut().for_each(|line| *line += first);
-        self.deferred.iter_mut().for_each(|d| d.line += first);
+        self.deferred.iter_mut().for_each(|d| {
+            d.record += records;
+            d.line += first;
+        });
     }
 }
 
@@ -142,6 +164,8 @@ struct LastLabel {
 
 struct Reader<'a> {
     ctx: &'a Context<'a>,
+    /// The plan's rules, or its lossy rules for a lossy block.
+    rules: &'a Rules,
     width: usize,
     out: BlockOut,
     labels: HashMap<Box<str>, Resolved, IdHasher>,
@@ -159,26 +183,34 @@ struct Reader<'a> {
 }
 
 /// Reads one block.
-pub fn read(ctx: &Context, block: &Block) -> Result<BlockOut, Refusal> {
-    let text = std::str::from_utf8(&block.bytes).map_err(|_| Refusal::NotPlain)?;
-    // A NUL byte (binary data), a carriage return that is not part of CRLF (csv ends a record
-    // there, the careful reader's line numbers do not) or a byte order mark opening the block
-    // (csv would drop it, the careful reader keeps it in the cell): the careful reader decides.
-    let bytes = &block.bytes;
-    // One pass finds all three in a plain file: none of them.
-    let plain = memchr::memchr3(0, b'\r', b'"', bytes).is_none();
-    let odd = !plain && (memchr::memchr(0, bytes).is_some() || !only_crlf(bytes));
-    if odd || bytes.starts_with(b"\xEF\xBB\xBF") {
-        return Err(Refusal::NotPlain);
-    }
+pub fn read(ctx: &Context, block: &mut Block) -> Result<BlockOut, Refusal> {
+    let raw_len = block.bytes.len() as u64;
+    let text = ctx
+        .plan
+        .coding
+        .block_text(&block.bytes, &mut block.text)
+        .ok_or(Refusal::NotUtf8)?;
+    let bytes = text.as_bytes();
+    // Lines split at line feeds and fields at the delimiter are csv's records unless there are
+    // quotes, carriage returns outside CRLF (csv ends a record there) or a byte order mark at the
+    // start (csv would drop it): then csv reads the block, as it reads the careful reader's text.
+    let quoted = memchr::memchr(b'"', bytes).is_some();
+    let plain = !quoted && only_crlf(bytes) && !bytes.starts_with(b"\xEF\xBB\xBF");
     let mut reader = Reader {
         ctx,
+        rules: if block.lossy {
+            &ctx.plan.lossy_rules
+        } else {
+            &ctx.plan.columns.rules
+        },
         width: ctx.plan.raw_headers.len(),
         out: BlockOut {
             rising: Rising {
                 holds: true,
                 ranges: BTreeMap::new(),
             },
+            fffd: block.check_fffd && memchr::memmem::find(bytes, "\u{FFFD}".as_bytes()).is_some(),
+            raw_len,
             ..BlockOut::default()
         },
         labels: HashMap::with_hasher(IdHasher::default()),
@@ -191,7 +223,6 @@ pub fn read(ctx: &Context, block: &Block) -> Result<BlockOut, Refusal> {
         hasher: IdHasher::with_seed(ID_SEED),
         suspect: None,
     };
-    let plain = plain || memchr::memchr(b'"', bytes).is_none();
     reader.out.newlines = if plain {
         reader.split_lines(text)?
     } else {
@@ -242,22 +273,35 @@ impl Reader<'_> {
         Ok(line)
     }
 
-    /// Records of a block with quotes, parsed by csv as the careful reader does.
+    /// Records of a block with quotes or lone carriage returns, parsed by csv as the careful
+    /// reader does.
     fn csv_records(&mut self, text: &str) -> Result<u64, Refusal> {
+        // csv drops a byte order mark at the start of its input, the careful reader's csv (in the
+        // middle of the file) keeps it: an empty line before it keeps it here too.
+        let bom = text.starts_with('\u{feff}');
+        let prefixed;
+        let input = if bom {
+            prefixed = format!("\n{text}");
+            prefixed.as_str()
+        } else {
+            text
+        };
+        let delimiter = self.ctx.plan.delimiter;
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .delimiter(self.ctx.plan.delimiter)
-            .from_reader(text.as_bytes());
-        let mut lines = sniff::LineCounter::new(text);
+            .delimiter(delimiter)
+            .from_reader(input.as_bytes());
+        let mut lines = sniff::LineCounter::new(input, delimiter);
         let mut record = csv::StringRecord::new();
         loop {
             match reader.read_record(&mut record) {
                 Ok(true) => {}
                 Ok(false) => break,
+                // Text is valid UTF-8 and csv reads any quoting: only a failing read is left.
                 Err(_) => return Err(Refusal::NotPlain),
             }
-            let line = lines.record_line(reader.position().byte(), &record) - 1;
+            let line = lines.record_line(reader.position().byte(), &record) - 1 - u64::from(bom);
             let cells: Vec<&str> = record.iter().collect();
             self.record(line, &cells)?;
         }
@@ -267,6 +311,7 @@ impl Reader<'_> {
     /// One record: a cell over the size limit is an error (as for the careful reader), then the
     /// row rules; a row whose key is a suspect waits for `Deferred`, a rejected one is listed.
     fn record(&mut self, line: u64, cells: &[&str]) -> Result<(), Refusal> {
+        let record = self.out.records;
         self.out.records += 1;
         if let Some(column) = cells.iter().position(|c| c.len() > sniff::MAX_CELL_BYTES) {
             return Err(Refusal::Fatal {
@@ -280,13 +325,13 @@ impl Reader<'_> {
             });
         }
         let ctx = self.ctx;
-        let columns = &ctx.plan.columns;
         let taken = self.out.hashes.len();
-        let row = columns.rules.row(cells, self);
-        let dept = cells.get(columns.dept).map_or("", |c| rules::trim(c));
+        let row = self.rules.row(cells, self);
+        let dept = cells.get(ctx.plan.columns.dept).map_or("", |c| rules::trim(c));
         if let Some((wave, respondent)) = self.suspect.take() {
             let row = row.map(|row| Accepted::of(&row, dept, ctx.spec, ctx.taxonomy));
             self.out.deferred.push(Deferred {
+                record,
                 line,
                 wave,
                 respondent,
@@ -298,7 +343,7 @@ impl Reader<'_> {
             Ok(row) => self.add(line, &row, dept),
             Err(reason) => {
                 self.out.blank_records += u64::from(reason == BLANK_ROW);
-                self.out.rejects.push((line, reason));
+                self.out.rejects.push((record, line, reason));
                 if self.out.hashes.len() > taken {
                     self.out.rejected_hashes.extend(self.out.hashes.last().copied());
                 }

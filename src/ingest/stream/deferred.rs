@@ -9,6 +9,8 @@ use crate::taxonomy::Taxonomy;
 /// A row whose respondent key occurred more than once: decided in file order after all blocks.
 #[derive(Debug, Clone)]
 pub struct Deferred {
+    /// The record's number in the file (`BlockOut::rejects`).
+    pub record: u64,
     pub line: u64,
     pub wave: i32,
     pub respondent: String,

@@ -41,14 +41,18 @@ impl Merger {
         }
     }
 
-    /// Keeps the refusal of the earliest block (a file-level error names the first bad line).
+    /// Keeps the refusal that decides: handing the file on, then decoding it otherwise (either
+    /// may change what the file's first problem is), then the earliest block's error (a
+    /// file-level error names the first bad line).
     pub fn refuse(&mut self, index: usize, refusal: Refusal) {
-        let earlier = match (&self.refused, &refusal) {
-            (None, _) => true,
-            // Falling back to the careful reader wins over an error: it reports the file's first problem.
-            (Some((_, Refusal::Fatal { .. })), Refusal::NotPlain) => true,
-            (Some((_, Refusal::NotPlain)), Refusal::Fatal { .. }) => false,
-            (Some((at, _)), _) => index < *at,
+        let rank = |refusal: &Refusal| match refusal {
+            Refusal::NotPlain => 0,
+            Refusal::NotUtf8 => 1,
+            Refusal::Fatal { .. } => 2,
+        };
+        let earlier = match &self.refused {
+            None => true,
+            Some((at, kept)) => (rank(&refusal), index) < (rank(kept), *at),
         };
         if earlier {
             self.refused = Some((index, refusal));
@@ -60,7 +64,7 @@ impl Merger {
 #[derive(Default)]
 pub struct Total {
     tally: Tally,
-    rejects: Vec<(u64, String)>,
+    rejects: Vec<(u64, u64, String)>,
     records: u64,
     blank_records: u64,
     accepted: u64,
@@ -79,14 +83,20 @@ pub struct Total {
     pub decided: Vec<(i32, String)>,
     /// The file line of the next block's first byte.
     pub line: u64,
+    /// A block read without the lossy rules holds U+FFFD (`BlockOut::fffd`).
+    pub fffd: bool,
+    /// Bytes of the file in the blocks so far (`BlockOut::raw_len`).
+    pub raw_bytes: u64,
 }
 
 impl Total {
     pub fn absorb(&mut self, mut out: BlockOut) {
-        out.shift_lines(self.line);
+        out.shift_lines(self.line, self.records);
         self.line += out.newlines;
         self.rising = (self.blocks == 0 || self.rising) && out.rising.holds;
         self.blocks += 1;
+        self.fffd |= out.fffd;
+        self.raw_bytes += out.raw_len;
         self.tally.merge(&out.tally);
         self.rejects.extend(out.rejects);
         self.records += out.records;
@@ -163,19 +173,19 @@ impl Total {
     /// that file, as the pipeline rejects a careful reader's row.
     pub fn decide_deferred(&mut self, prior: Option<&super::Prior>) {
         let mut deferred = std::mem::take(&mut self.deferred);
-        deferred.sort_by_key(|d| d.line);
+        deferred.sort_by_key(|d| d.record);
         let mut seen = BTreeSet::new();
         for row in deferred {
             let hash = key_hash(row.wave, &row.respondent);
             if !seen.insert((row.wave, row.respondent.clone())) {
                 let reason = crate::ingest::rules::duplicate(row.wave, &row.respondent);
-                self.rejects.push((row.line, reason));
+                self.rejects.push((row.record, row.line, reason));
                 self.rejected_hashes.push(hash);
                 continue;
             }
             match row.row {
                 Err(reason) => {
-                    self.rejects.push((row.line, reason));
+                    self.rejects.push((row.record, row.line, reason));
                     self.rejected_hashes.push(hash);
                 }
                 Ok(_) if let Some(first) = prior.and_then(|p| p.get(&(row.wave, row.respondent.clone()))) => {
@@ -183,7 +193,7 @@ impl Total {
                         "respondent `{}` in wave {} is already in {first}",
                         row.respondent, row.wave
                     );
-                    self.rejects.push((row.line, reason));
+                    self.rejects.push((row.record, row.line, reason));
                     self.rejected_hashes.push(hash);
                 }
                 Ok(a) => {
@@ -230,8 +240,8 @@ impl Total {
             "{}: {NOTE} (blocks read in parallel; threshold {MIN_BYTES_VAR})",
             path.display()
         ));
-        self.rejects.sort_by_key(|(line, _)| *line);
-        for (line, reason) in self.rejects {
+        self.rejects.sort_by_key(|(record, _, _)| *record);
+        for (_, line, reason) in self.rejects {
             input.reject(line, reason);
         }
         input.summary.rows_read += self.accepted;

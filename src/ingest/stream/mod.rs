@@ -1,31 +1,34 @@
-//! The large-file reader: a plain respondent-level UTF-8 CSV read in blocks of whole records, in
-//! parallel, each block reduced to a tally (weight sums per wave, stratum, PSU and category set)
-//! with the row rules of `ingest::rules`, rejects and line numbers. Memory grows only by an 8-byte
-//! key hash per row (for the duplicate checks); blocks are merged in file order as they finish,
-//! so results do not depend on the threads.
+//! The block reader: a plain respondent-level CSV read in blocks of whole records, in parallel,
+//! each block reduced to a tally (weight sums per wave, stratum, PSU and category set) with the
+//! row rules of `ingest::rules`, rejects and line numbers. Memory grows only by an 8-byte key hash
+//! per row (for the duplicate checks); blocks are merged in file order as they finish, so results
+//! do not depend on the threads.
 //!
-//! Used for every generic UTF-8 CSV (at least `min_bytes()` long, 0 unless set); anything else
-//! (or anything the splitter cannot follow) goes to the careful reader in `generic`.
+//! Used for every generic CSV (at least `min_bytes()` long, 0 unless set) in any encoding the
+//! careful reader reads (`text`: UTF-8, with broken bytes too, Windows-1252, UTF-16), with `#`
+//! comment lines before the header, stray quotes and lone carriage returns, read as the careful
+//! reader reads them; survey-tool exports and headers it cannot project (blank or repeated names)
+//! go to the careful reader in `generic`.
 
 mod block;
 mod bounds;
 mod deferred;
 mod merge;
+mod pass;
 mod plan;
 mod source;
+mod text;
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 
 use super::{InputSpec, RawInput};
 use crate::error::{Error, Result};
 use crate::taxonomy::Taxonomy;
-use block::{Context, Refusal};
-use merge::{Merger, Total};
+use merge::Total;
 use plan::Plan;
-use source::Source;
 
+pub use bounds::ends_quoted;
 pub use deferred::resolve;
 
 /// The hash of a respondent key (wave and trimmed id) that the large-file path keeps per row, so
@@ -83,19 +86,13 @@ pub fn read_with(
     min_bytes: u64,
     block_bytes: usize,
 ) -> Result<Option<RawInput>> {
-    let Some(plan) = Plan::make(spec, taxonomy, min_bytes)? else {
+    let Some(mut plan) = Plan::make(spec, taxonomy, min_bytes, None)? else {
         return Ok(None);
-    };
-    let mut ctx = Context {
-        spec,
-        taxonomy,
-        plan: &plan,
-        suspects: None,
     };
     // The progress bar counts this file once, whether it is read twice or handed on.
     let before = super::BYTES_READ.load(Ordering::Relaxed);
     let rewind = || super::BYTES_READ.store(before, Ordering::Relaxed);
-    let Some(mut total) = pass(&ctx, block_bytes)? else {
+    let Some(mut total) = pass::settled(spec, taxonomy, &mut plan, None, block_bytes)? else {
         rewind();
         return Ok(None);
     };
@@ -103,9 +100,8 @@ pub fn read_with(
     if let Some(suspects) = total.repeated_keys().map_err(failed)? {
         // A respondent key repeats (or two keys share a hash): read again, deciding those rows in
         // file order as the careful reader does. Rare, so the second pass is not optimised.
-        ctx.suspects = Some(&suspects);
         rewind();
-        let Some(again) = pass(&ctx, block_bytes)? else {
+        let Some(again) = pass::settled(spec, taxonomy, &mut plan, Some(&suspects), block_bytes)? else {
             rewind();
             return Ok(None);
         };
@@ -149,16 +145,10 @@ fn decided(
             spec.path.display()
         ))
     };
-    let plan = Plan::make(spec, taxonomy, 0)?.ok_or_else(lost)?;
+    let mut plan = Plan::make(spec, taxonomy, 0, None)?.ok_or_else(lost)?;
     let before = super::BYTES_READ.load(Ordering::Relaxed);
-    let read = |suspects: &HashSet<u64>| -> Result<Total> {
-        let ctx = Context {
-            spec,
-            taxonomy,
-            plan: &plan,
-            suspects: Some(suspects),
-        };
-        pass(&ctx, block_bytes())?.ok_or_else(lost)
+    let mut read = |suspects: &HashSet<u64>| -> Result<Total> {
+        pass::settled(spec, taxonomy, &mut plan, Some(suspects), block_bytes())?.ok_or_else(lost)
     };
     let mut total = read(candidates)?;
     let failed = |e: Error| Error::Invalid(format!("{}: {e}", spec.path.display()));
@@ -171,72 +161,6 @@ fn decided(
     super::BYTES_READ.store(before, Ordering::Relaxed);
     total.decide_deferred(prior);
     Ok((total, plan))
-}
-
-/// One parallel pass over the file's blocks; `None` when a block refuses (the careful reader then reads the file).
-fn pass(ctx: &Context, block_bytes: usize) -> Result<Option<Total>> {
-    let source = Mutex::new(Source::open(ctx.spec, ctx.plan, block_bytes)?);
-    let merged = Mutex::new(Merger::starting_at(ctx.plan.data_line));
-    let stop = AtomicBool::new(false);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                while !stop.load(Ordering::Relaxed) {
-                    let next = source.lock().map(|mut s| s.next());
-                    let block = match next {
-                        Ok(Ok(Some(block))) => block,
-                        Ok(Ok(None)) => break,
-                        Ok(Err(refusal)) => {
-                            stop.store(true, Ordering::Relaxed);
-                            if let Ok(mut m) = merged.lock() {
-                                m.refuse(usize::MAX, refusal);
-                            }
-                            break;
-                        }
-                        Err(_) => break,
-                    };
-                    let out = block::read(ctx, &block);
-                    if let Ok(mut s) = source.lock() {
-                        s.recycle(block.bytes);
-                    }
-                    let Ok(mut m) = merged.lock() else { break };
-                    match out {
-                        Ok(out) => m.add(block.index, out),
-                        // An error is final only once the whole file is known to be read here:
-                        // a later block may still send the file to the careful reader.
-                        Err(refusal) => {
-                            if matches!(refusal, Refusal::NotPlain) {
-                                stop.store(true, Ordering::Relaxed);
-                            }
-                            m.refuse(block.index, refusal);
-                        }
-                    }
-                }
-            });
-        }
-    });
-    let merged = merged
-        .into_inner()
-        .map_err(|_| Error::Invalid(format!("{}: a reader thread panicked", ctx.spec.path.display())))?;
-    match merged.refused {
-        // Every block before the refusing one was handed out before it and merged: its first line is known.
-        Some((index, Refusal::Fatal { line, reason })) if index == merged.next => Err(Error::Parse {
-            path: ctx.spec.path.clone(),
-            line: merged.total.line + line,
-            reason,
-        }),
-        Some((_, Refusal::Fatal { reason, .. })) => Err(Error::Invalid(format!(
-            "{}: {reason} (line not known)",
-            ctx.spec.path.display()
-        ))),
-        Some((_, Refusal::NotPlain)) => Ok(None),
-        None if !merged.pending.is_empty() => Err(Error::Invalid(format!(
-            "{}: a block of the file was not read",
-            ctx.spec.path.display()
-        ))),
-        None => Ok(Some(merged.total)),
-    }
 }
 
 #[cfg(test)]

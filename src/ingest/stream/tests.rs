@@ -30,11 +30,24 @@ fn cell(column: usize) -> impl Strategy<Value = String> {
             "\"Sales, EMEA\"",
             "\"PR\"",
             "Marketingabteilung",
+            "Öffentlichkeitsarbeit",
         ],
         3 => &["1", "2.5", "0", "-1", "", "abc", "\"1,5\"", "3"],
         4 => &["s1", "s2", "s1", ""],
         5 => &["p1", "p2", "p3", "p1"],
-        _ => &["small", "big", "", "\"big\nco\"", "\"say \"\"hi\"\"\""],
+        // Stray quotes, a lone CR, a byte order mark inside the file: as csv reads them.
+        _ => &[
+            "small",
+            "big",
+            "",
+            "\"big\nco\"",
+            "\"say \"\"hi\"\"\"",
+            "5\" x",
+            "\"q\"after",
+            "a\rb",
+            "\u{feff}big",
+            "Größe",
+        ],
     };
     prop::sample::select(choices.to_vec()).prop_map(str::to_string)
 }
@@ -134,14 +147,69 @@ fn same_sums(a: &StudySums, b: &StudySums) -> Result<(), String> {
     Ok(())
 }
 
+/// How a generated file's text becomes bytes.
+#[derive(Debug, Clone, Copy)]
+enum Shape {
+    Utf8,
+    /// Windows-1252 (German Excel); characters it lacks are left out.
+    Windows1252,
+    Utf16Le,
+    Utf16Be,
+    /// UTF-8 with a byte 0xFF after the `n`th line feed.
+    BadByte(usize),
+    /// A `#` comment line and a blank line before the header.
+    Comment,
+}
+
+fn bytes_of(text: &str, shape: Shape) -> Vec<u8> {
+    match shape {
+        Shape::Utf8 => text.as_bytes().to_vec(),
+        Shape::Windows1252 => text
+            .chars()
+            .filter_map(|c| u8::try_from(u32::from(c)).ok().filter(|b| !(0x80..0xA0).contains(b)))
+            .collect(),
+        Shape::Utf16Le => [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect(),
+        Shape::Utf16Be => [0xFE, 0xFF]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect(),
+        Shape::BadByte(n) => {
+            let mut bytes = text.as_bytes().to_vec();
+            let at = memchr::memchr_iter(b'\n', &bytes).nth(n).map_or(bytes.len(), |i| i + 1);
+            bytes.insert(at, 0xFF);
+            bytes
+        }
+        Shape::Comment => format!("# export\n\n{text}").into_bytes(),
+    }
+}
+
+fn shape() -> impl Strategy<Value = Shape> {
+    prop_oneof![
+        Just(Shape::Utf8),
+        Just(Shape::Windows1252),
+        Just(Shape::Utf16Le),
+        Just(Shape::Utf16Be),
+        (0usize..40).prop_map(Shape::BadByte),
+        Just(Shape::Comment),
+    ]
+}
+
 /// Reads `text` both ways and compares; `Ok(false)` when the large-file path declined the file.
 fn compare(text: &str, choice: Choice, block: usize) -> Result<bool, String> {
+    compare_bytes(text.as_bytes(), choice, block)
+}
+
+/// `compare` for the bytes of a file.
+fn compare_bytes(bytes: &[u8], choice: Choice, block: usize) -> Result<bool, String> {
     let taxonomy = Taxonomy::builtin();
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let path = dir.path().join("rows.csv");
-    std::fs::write(&path, text).map_err(|e| e.to_string())?;
+    std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
     let spec = spec(&path, choice);
-    let careful = careful(&spec, text.as_bytes(), &taxonomy);
+    let careful = careful(&spec, bytes, &taxonomy);
     let stream = match read_with(&spec, &taxonomy, 0, block) {
         Ok(None) => return Ok(false),
         Ok(Some(input)) => Ok(input),
@@ -191,6 +259,29 @@ proptest! {
         let choice = if multi { Choice::Multi } else { Choice::Single };
         let result = compare(&text, choice, block);
         prop_assert!(result.is_ok(), "{}\n--- file:\n{text}", result.err().unwrap_or_default());
+    }
+
+    /// The same rows in other encodings, with a broken byte, or after a comment line: read by
+    /// the block reader (never declined) as the careful reader reads them.
+    #[test]
+    fn every_shape_is_read_as_the_careful_reader_reads_it(
+        lines in prop::collection::vec(line(), 1..30),
+        crlf in any::<bool>(),
+        shape in shape(),
+        block in 1usize..80,
+    ) {
+        let end = if crlf { "\r\n" } else { "\n" };
+        let text = format!("{}{end}{}{end}", HEADER.join(","), lines.join(end));
+        let bytes = bytes_of(&text, shape);
+        let result = compare_bytes(&bytes, Choice::Single, block);
+        let shown = String::from_utf8_lossy(&bytes);
+        prop_assert!(result.is_ok(), "{:?} {}\n--- file:\n{:?}", shape, result.err().unwrap_or_default(), shown);
+        // Declined only where the careful reader finds no data rows (and says so).
+        if result == Ok(false) {
+            let spec = spec(std::path::Path::new("rows.csv"), Choice::Single);
+            let careful = read_bytes(&spec, &bytes, &Taxonomy::builtin());
+            prop_assert!(careful.is_err(), "{:?}: declined\n--- file:\n{:?}", shape, shown);
+        }
     }
 }
 
