@@ -7,8 +7,8 @@
 //! Used for every generic CSV (at least `min_bytes()` long, 0 unless set) in any encoding the
 //! careful reader reads (`text`: UTF-8, with broken bytes too, Windows-1252, UTF-16), with `#`
 //! comment lines before the header, stray quotes and lone carriage returns, read as the careful
-//! reader reads them; survey-tool exports and headers it cannot project (blank or repeated names)
-//! go to the careful reader in `generic`.
+//! reader reads them; survey-tool exports, headers it cannot project (blank or repeated names) and
+//! files whose first 64 MiB hold fewer than 1000 rows go to the careful reader in `generic`.
 
 mod block;
 mod bounds;

@@ -187,7 +187,7 @@ impl Plan {
         plan.bom = head.bom;
         plan.encoding = head.coding.name(head.bom > 0);
         plan.lossy = head.coding == Coding::Utf8Lossy;
-        let start = header_end - kept + comments;
+        let start = header_end + comments - kept;
         plan.data_start = match head.coding.cut_raw() {
             true => head
                 .raw
