@@ -3,8 +3,9 @@
 //! every reader and row rule applies unchanged, as for spreadsheets. The header is line 1 and the
 //! file's row k is line k + 1; a null is an empty cell; whole numbers read `12`, other numbers in
 //! the shortest form that reads back as the same value; a line break inside a text becomes a space.
-//! Snappy, gzip and zstd pages are read (lz4 is refused with its name); a column of a type a survey answer cannot be (a
-//! list, a struct, binary) is refused naming the column.
+//! Snappy, gzip and zstd pages are read (lz4 is refused with its name). Dates and timestamps become
+//! ISO text (UTC, whole seconds), as a spreadsheet's date cells do; a column of a type a survey
+//! answer cannot be (a list, a struct) is refused naming the column.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -12,7 +13,7 @@ use std::path::Path;
 use polars_arrow::array::{
     Array, BinaryViewArray, BooleanArray, DictionaryArray, PrimitiveArray, Utf8Array, Utf8ViewArray,
 };
-use polars_arrow::datatypes::{ArrowDataType, IntegerType};
+use polars_arrow::datatypes::{ArrowDataType, IntegerType, TimeUnit};
 use polars_buffer::Buffer;
 use polars_parquet::arrow::read::{BasicDecompressor, PageReader, column_iter_to_arrays, infer_schema, read_metadata};
 
@@ -137,6 +138,25 @@ fn texts(array: &dyn Array, out: &mut Vec<String>) -> std::result::Result<(), St
         ))),
         ArrowDataType::Float64 => each!(PrimitiveArray<f64>, |a: &PrimitiveArray<f64>, i| number(a.value(i))),
         ArrowDataType::Dictionary(key, _, _) => dictionary(array, *key, out),
+        // Dates and times as ISO text, as spreadsheets' date cells (a `Timestamp` column gives the wave).
+        ArrowDataType::Date32 => each!(PrimitiveArray<i32>, |a: &PrimitiveArray<i32>, i| date(i64::from(
+            a.value(i)
+        ))),
+        ArrowDataType::Date64 => each!(PrimitiveArray<i64>, |a: &PrimitiveArray<i64>, i| {
+            datetime(a.value(i).div_euclid(1000))
+        }),
+        ArrowDataType::Timestamp(unit, _) => {
+            let per_second: i64 = match unit {
+                TimeUnit::Second => 1,
+                TimeUnit::Millisecond => 1_000,
+                TimeUnit::Microsecond => 1_000_000,
+                TimeUnit::Nanosecond => 1_000_000_000,
+            };
+            each!(PrimitiveArray<i64>, |a: &PrimitiveArray<i64>, i| {
+                let v: i64 = a.value(i);
+                datetime(v.div_euclid(per_second))
+            })
+        }
         other => Err(format!("values of type {other:?}")),
     }
 }
@@ -184,11 +204,53 @@ fn number(x: f64) -> String {
     text
 }
 
+/// Days since 1970-01-01 as `YYYY-MM-DD` (the proleptic Gregorian calendar, as Arrow's).
+fn date(days: i64) -> String {
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// Seconds since 1970-01-01 00:00 UTC as `YYYY-MM-DD HH:MM:SS`.
+fn datetime(seconds: i64) -> String {
+    let (days, rest) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+    format!(
+        "{} {:02}:{:02}:{:02}",
+        date(days),
+        rest / 3_600,
+        rest % 3_600 / 60,
+        rest % 60
+    )
+}
+
 /// A text cell on one line (the line numbers stay the file's row numbers).
 fn one_line(text: &str) -> String {
     if text.contains(['\n', '\r']) {
         text.replace("\r\n", " ").replace(['\n', '\r'], " ")
     } else {
         text.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_iso_in_the_gregorian_calendar() {
+        assert_eq!(date(0), "1970-01-01");
+        assert_eq!(date(19_723), "2024-01-01");
+        assert_eq!(date(19_782), "2024-02-29");
+        assert_eq!(date(-1), "1969-12-31");
+        assert_eq!(datetime(1_704_103_200), "2024-01-01 10:00:00");
+        assert_eq!(datetime(-1), "1969-12-31 23:59:59");
     }
 }

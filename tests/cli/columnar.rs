@@ -73,3 +73,33 @@ fn a_damaged_parquet_file_is_an_error_naming_it() {
     assert!(stderr(&out).contains("cut.parquet"), "{}", stderr(&out));
     assert!(stderr(&out).contains("Parquet"), "{}", stderr(&out));
 }
+
+#[test]
+fn parquet_dates_and_timestamps_read_as_the_csv_twins_iso_text() {
+    // As the CSV twin's ISO text: the same estimates, rejects and reasons with either column as
+    // the wave (a plain CSV takes a wave from a year, not from a date).
+    for column in ["started", "day"] {
+        let args = ["--dept-col", "department", "--wave-col", column];
+        let (csv, csv_err) = shares_json_of(&fixture("parquet/respondents.csv"), &args);
+        for name in ["snappy", "zstd"] {
+            let (parquet, err) = shares_json_of(&fixture(&format!("parquet/{name}.parquet")), &args);
+            assert_eq!(parquet["estimates"], csv["estimates"], "{name} {column}");
+            assert_eq!(
+                parquet["ingest"]["rows_rejected"], csv["ingest"]["rows_rejected"],
+                "{name} {column}"
+            );
+            let reasons = |text: &str| -> Vec<String> {
+                text.lines()
+                    .filter(|l| l.contains("rejected ") && l.contains(':'))
+                    .map(|l| {
+                        l.split_once(".csv")
+                            .or(l.split_once(".parquet"))
+                            .map_or(l, |p| p.1)
+                            .to_string()
+                    })
+                    .collect()
+            };
+            assert_eq!(reasons(&err), reasons(&csv_err), "{name} {column}");
+        }
+    }
+}

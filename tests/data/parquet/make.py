@@ -1,6 +1,6 @@
 """Writes the Parquet inputs of tests/cli/columnar.rs and their CSV twin: 60 respondents of two
 waves as a panel provider might deliver them, typed (int ids and years, float weights with a
-null, a categorical company size, department labels in German and English spellings, nulls for
+null, a categorical company size, a timestamp and a date, department labels in German and English spellings, nulls for
 no answer and a missing weight). The same rows as CSV (respondents.csv, by Python's csv module)
 and the counts Python computes from them (expected.json) are the test's independent expectation.
 
@@ -12,6 +12,7 @@ Deterministic; needs pyarrow and polars (the svy venv of scripts/bench has both)
   /var/tmp/deptshare-svy-venv/bin/python make.py
 """
 import csv
+import datetime
 import json
 import random
 
@@ -32,8 +33,10 @@ for i in range(60):
     weight = round(rng.uniform(0.5, 3.0), 4)
     if i == 13:
         weight = None  # a reject: the weight is missing
+    started = datetime.datetime(wave, 3, 1, 9, 0, 0) + datetime.timedelta(minutes=37 * i)
     rows.append({"respondent": 1000 + i, "year": wave, "department": dept, "weight": weight,
-                 "company": f"C{i % 9}", "size": rng.choice(["small", "large"])})
+                 "company": f"C{i % 9}", "size": rng.choice(["small", "large"]),
+                 "started": started, "day": started.date()})
 
 table = pa.table({
     "respondent": pa.array([r["respondent"] for r in rows], pa.int64()),
@@ -42,6 +45,8 @@ table = pa.table({
     "weight": pa.array([r["weight"] for r in rows], pa.float64()),
     "company": pa.array([r["company"] for r in rows], pa.string()),
     "size": pa.array([r["size"] for r in rows], pa.string()).dictionary_encode(),
+    "started": pa.array([r["started"] for r in rows], pa.timestamp("us")),
+    "day": pa.array([r["day"] for r in rows], pa.date32()),
 })
 pq.write_table(table, "snappy.parquet", compression="snappy")
 pq.write_table(table, "gzip.parquet", compression="gzip", row_group_size=16)
@@ -52,7 +57,9 @@ with open("respondents.csv", "w", newline="", encoding="utf-8") as f:
     out = csv.writer(f, lineterminator="\n")
     out.writerow(list(rows[0].keys()))
     for r in rows:
-        out.writerow(["" if v is None else v for v in r.values()])
+        # Dates and times as the ISO text the tool writes for them.
+        out.writerow(["" if v is None else v.isoformat(" ") if isinstance(v, datetime.datetime) else v
+                      for v in r.values()])
 
 # The counts the tool must find: answered respondents with a weight, per wave and category.
 expected = {"rows": len(rows), "rejected": sum(r["weight"] is None for r in rows),
