@@ -56,7 +56,9 @@ fn file_names(args: &ChartArgs) -> String {
 pub fn chart(args: &ChartArgs) -> anyhow::Result<Outcome> {
     let png = wants_png(args)?;
     let style = style(args)?;
-    let (specs, settings, taxonomy) = input_settings(&args.input)?;
+    let (specs, mut settings, taxonomy) = input_settings(&args.input)?;
+    // A chart draws shares (and segment letters): no ranks, no tests.
+    settings.shown = crate::stats::Shown::ESTIMATES;
     let chart = if args.kind == ChartKind::Published {
         let mut published = Vec::new();
         for file in &args.input.files {

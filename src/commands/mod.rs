@@ -100,6 +100,7 @@ pub fn input_settings(args: &InputArgs) -> anyhow::Result<(Vec<InputSpec>, Estim
                 adjust: args.adjust,
                 sig_level: args.sig_level,
             },
+            shown: crate::stats::Shown::ALL,
         },
         taxonomy,
     ))

@@ -59,6 +59,7 @@ pub fn prepare(
             adjust: study.raw.estimation.adjust,
             sig_level: study.raw.estimation.sig_level,
         },
+        shown: crate::stats::Shown::ALL,
     };
     let specs = study.input_specs();
     let paths: Vec<&Path> = specs.iter().map(|s| s.path.as_path()).collect();

@@ -4,11 +4,20 @@ use crate::cli::{OutputFormat, SharesArgs};
 use crate::pipeline;
 use crate::report::table::{self, Layout};
 use crate::report::{csv, json};
+use crate::stats::Shown;
 
 use super::{Outcome, input_settings, print_notes};
 
 pub fn shares(args: &SharesArgs, with_trend: bool) -> anyhow::Result<Outcome> {
-    let (specs, settings, taxonomy) = input_settings(&args.input)?;
+    let (specs, mut settings, taxonomy) = input_settings(&args.input)?;
+    // `trend` shows every test; `shares` in JSON its ranks and the tests within a wave, in a
+    // table or CSV the estimates alone.
+    let json = args.format == OutputFormat::Json;
+    settings.shown = Shown {
+        ranks: json,
+        tests_within_waves: json || with_trend,
+        tests_across_waves: with_trend,
+    };
     let paths: Vec<_> = specs.iter().map(|s| s.path.as_path()).collect();
     let analysis = super::progress::while_reading(&paths, || pipeline::analyze(&specs, &taxonomy, &settings))?;
     super::write_rejects(args.input.rejects.as_deref(), &analysis)?;

@@ -34,8 +34,9 @@ pub struct Totals {
     pub w: Vec<f64>,
     /// Covariance of the stacked totals (`index`).
     pub v: Vec<Vec<f64>>,
-    /// The design degrees of freedom of the waves requested: PSUs with a respondent in any of
-    /// them minus their strata (R's `degf` of the subset).
+    /// The design degrees of freedom of the waves requested: PSUs with a respondent in the base
+    /// in any of them minus their strata (R's `degf` of the subset, which counts the PSUs and
+    /// strata with a weight left; the variance still counts every PSU of a stratum, as R's).
     pub df: f64,
 }
 
@@ -53,6 +54,30 @@ impl Totals {
         }
         let p = self.y[d][c] / w;
         (p, [(self.index(d, Some(c)), 1.0 / w), (self.index(d, None), -p / w)])
+    }
+
+    /// The whole-wave domain (domain 0) of each part, stacked in order. Independent waves have
+    /// strata of their own, so the covariance of several waves' totals is block-diagonal: this is
+    /// what `totals` gives for those waves together, to the bit, without walking the cells again.
+    pub fn stack(parts: &[&Totals]) -> Totals {
+        let categories = parts.first().map_or(0, |t| t.categories);
+        let block = categories + 1;
+        let size = parts.len() * block;
+        let mut v = vec![vec![0.0; size]; size];
+        for (p, part) in parts.iter().enumerate() {
+            debug_assert_eq!(part.categories, categories);
+            for (i, row) in part.v.iter().take(block).enumerate() {
+                v[p * block + i][p * block..(p + 1) * block].copy_from_slice(&row[..block]);
+            }
+        }
+        Totals {
+            domains: parts.iter().map(|t| t.domains[0]).collect(),
+            categories,
+            y: parts.iter().map(|t| t.y[0].clone()).collect(),
+            w: parts.iter().map(|t| t.w[0]).collect(),
+            v,
+            df: parts.iter().map(|t| t.df).sum(),
+        }
     }
 
     /// a' V b for sparse forms.
@@ -78,25 +103,48 @@ pub struct Request<'a> {
     pub waves: Waves,
 }
 
+/// A study's cells in the order the covariance walks them, sorted once per study (every request
+/// of the study then filters them): by wave, then stratum and PSU under independent waves; by
+/// stratum, then PSU label, across waves under shared waves (a PSU's cells of every wave are one
+/// unit's totals).
+pub struct Cells<'t> {
+    tally: &'t Tally,
+    /// Each cell with the PSU it is grouped by (its code, or under shared waves its label's rank).
+    cells: Vec<(Key, Cell, u32)>,
+    shared: bool,
+}
+
+impl<'t> Cells<'t> {
+    pub fn new(tally: &'t Tally, waves: Waves) -> Self {
+        let order = Order::of(tally);
+        let shared = waves == Waves::Shared;
+        let labels = if shared { order.label_ranks(tally) } else { Vec::new() };
+        let unit = |key: &Key| match shared {
+            true => labels.get(key.unit as usize).copied().unwrap_or(u32::MAX),
+            false => key.unit,
+        };
+        let mut cells: Vec<(Key, Cell, u32)> = tally.cells().map(|(key, cell)| (key, cell, unit(&key))).collect();
+        match shared {
+            true => cells.sort_unstable_by_key(|(key, _, unit)| (order.key(key).0, *unit, key.wave, order.key(key))),
+            false => cells.sort_unstable_by_key(|(key, _, _)| (key.wave, order.key(key))),
+        }
+        Cells { tally, cells, shared }
+    }
+}
+
 /// The totals of `request.domains` and their design covariance.
-pub fn totals(tally: &Tally, request: &Request) -> Result<Totals> {
+pub fn totals(prepared: &Cells, request: &Request) -> Result<Totals> {
     let (nd, nc) = (request.domains.len(), request.categories.len());
     let size = nd * (nc + 1);
-    let order = Order::of(tally);
+    let tally = prepared.tally;
     let waves: BTreeSet<i32> = request.domains.iter().map(|(w, _)| *w).collect();
-    let mut cells: Vec<(Key, Cell)> = tally.cells().filter(|(k, _)| waves.contains(&k.wave)).collect();
-    let shared = request.waves == Waves::Shared;
-    // A stratum's cells together, and within it each PSU's: under shared waves a PSU is its label,
-    // whatever the wave (its cells of every wave are one unit's totals).
-    let labels = order.label_ranks(tally);
-    let unit = |key: &Key| match shared {
-        true => labels.get(key.unit as usize).copied().unwrap_or(u32::MAX),
-        false => key.unit,
-    };
-    match shared {
-        true => cells.sort_unstable_by_key(|(key, _)| (order.key(key).0, unit(key), key.wave, order.key(key))),
-        false => cells.sort_unstable_by_key(|(key, _)| (key.wave, order.key(key))),
-    }
+    let cells: Vec<&(Key, Cell, u32)> = prepared
+        .cells
+        .iter()
+        .filter(|(k, _, _)| waves.contains(&k.wave))
+        .collect();
+    let shared = prepared.shared;
+    debug_assert_eq!(shared, request.waves == Waves::Shared);
     let stats = Stats::new(tally, request, &cells);
     let mut totals = Totals {
         domains: request.domains.to_vec(),
@@ -109,7 +157,7 @@ pub fn totals(tally: &Tally, request: &Request) -> Result<Totals> {
     let mut value = vec![0.0; size];
     let mut factor = vec![0.0; size];
     let same_stratum =
-        |a: &(Key, Cell), b: &(Key, Cell)| a.0.stratum == b.0.stratum && (shared || a.0.wave == b.0.wave);
+        |a: &&(Key, Cell, u32), b: &&(Key, Cell, u32)| a.0.stratum == b.0.stratum && (shared || a.0.wave == b.0.wave);
     for stratum in cells.chunk_by(same_stratum) {
         let name = tally.strata.name(stratum[0].0.stratum).to_string();
         let Some(design) = request.design.get(&(stratum[0].0.wave, name.clone())).copied() else {
@@ -118,22 +166,27 @@ pub fn totals(tally: &Tally, request: &Request) -> Result<Totals> {
         let mut m = vec![vec![0.0; size]; size];
         let mut s = vec![0.0; size];
         let mut present = 0.0;
-        for cells in stratum.chunk_by(|a, b| unit(&a.0) == unit(&b.0)) {
+        for cells in stratum.chunk_by(|a, b| a.2 == b.2) {
             if cells[0].0.unit == SELF_UNIT {
                 // Each respondent is a PSU: within a cell every respondent's value is the same
                 // factor times its weight, so the products follow from the cell's Σw².
-                for (key, cell) in cells {
+                for (key, cell, _) in cells.iter().copied() {
                     stats.factors(key, &mut factor);
                     let ww = cell.ww + cell.ww_lo;
                     add_outer(&mut m, &mut s, &factor, cell.w, ww);
                     stats.point(key, cell, &mut totals);
-                    present += cell.n as f64;
+                    if request.in_base[key.set as usize] {
+                        present += cell.n as f64;
+                    }
                 }
                 continue;
             }
-            present += 1.0;
+            // A PSU counts for the degrees of freedom when someone in it is in the base.
+            if cells.iter().any(|(key, _, _)| request.in_base[key.set as usize]) {
+                present += 1.0;
+            }
             value.iter_mut().for_each(|v| *v = 0.0);
-            for (key, cell) in cells {
+            for (key, cell, _) in cells.iter().copied() {
                 stats.factors(key, &mut factor);
                 for (v, f) in value.iter_mut().zip(&factor) {
                     *v += f * cell.w;
@@ -142,7 +195,9 @@ pub fn totals(tally: &Tally, request: &Request) -> Result<Totals> {
             }
             add_outer(&mut m, &mut s, &value, 1.0, 1.0);
         }
-        totals.df += present - 1.0;
+        if present > 0.0 {
+            totals.df += present - 1.0;
+        }
         let n = design.psus;
         let f = design.population.map_or(1.0, |pop| (pop - n) / pop);
         if f < 1e-7 {
@@ -198,7 +253,7 @@ struct Stats<'a> {
 }
 
 impl<'a> Stats<'a> {
-    fn new(tally: &Tally, request: &'a Request<'a>, cells: &[(Key, Cell)]) -> Self {
+    fn new(tally: &Tally, request: &'a Request<'a>, cells: &[&(Key, Cell, u32)]) -> Self {
         let Some(fits) = request.fits else {
             return Stats {
                 request,
@@ -208,7 +263,7 @@ impl<'a> Stats<'a> {
         let (nd, nc) = (request.domains.len(), request.categories.len());
         let cals = tally.cals.len();
         let mut by_cal = vec![vec![0.0; cals]; nd * (nc + 1)];
-        for (key, cell) in cells {
+        for (key, cell, _) in cells.iter().copied() {
             for (d, domain) in request.domains.iter().enumerate() {
                 if !member(request, key, *domain) {
                     continue;

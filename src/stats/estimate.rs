@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::calibrate::{WaveReport, Weighting, fit};
-use super::covariance::{Request as CovarianceRequest, Totals as CovarianceTotals, totals as covariance_totals};
+use super::covariance::{Cells, Request as CovarianceRequest, Totals as CovarianceTotals, totals as covariance_totals};
 use super::design::{DesignSpec, LonelyPsu, Moments, Stratum, Waves, design_effect, ratio_variance};
 use super::domains::{
     CategorySums, Domain, DomainSums, Request, StudySums, calibrated_sums, stratum_label, study_sums,
@@ -15,7 +15,7 @@ use super::domains::{categories as domain_categories, full_design};
 use super::group::Group;
 use super::proportion::{CiMethod, interval};
 use super::ranks::{Rank, ranks};
-use super::rao_scott::{RaoScott, rao_scott, table_test};
+use super::rao_scott::{RaoScott, table_test};
 use super::segments::{SegmentSettings, SegmentTest, higher_than, letter, pairwise};
 use super::survey_ci::{DesignPoint, design_interval, method_label};
 use crate::error::Result;
@@ -58,6 +58,44 @@ pub struct EstimateSettings {
     pub weighting: BTreeMap<String, Weighting>,
     /// How `--by` segments are compared with each other.
     pub segments: SegmentSettings,
+    /// The statistics beyond the estimates that the output shows: the others are not computed.
+    pub shown: Shown,
+}
+
+/// What an output shows besides the estimates (and the segment letters, which every output with
+/// `--by` shows). `shares` shows ranks and the tests within a wave in JSON only; `trend`, `run` and
+/// `report` show everything. Each part costs time per wave (the ranks 20,000 draws per domain,
+/// the tests across waves the covariance of every wave's totals), so a command computes only what
+/// it prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shown {
+    /// Who ranks first, per wave and segment.
+    pub ranks: bool,
+    /// Department x segment within each wave (with `--by`).
+    pub tests_within_waves: bool,
+    /// Each category across waves, department x wave over all departments (all waves and
+    /// consecutive pairs), and a panel's changes between waves.
+    pub tests_across_waves: bool,
+}
+
+impl Shown {
+    pub const ALL: Shown = Shown {
+        ranks: true,
+        tests_within_waves: true,
+        tests_across_waves: true,
+    };
+    /// The estimates (and segment letters) alone: a chart, a CSV or table of shares.
+    pub const ESTIMATES: Shown = Shown {
+        ranks: false,
+        tests_within_waves: false,
+        tests_across_waves: false,
+    };
+}
+
+impl Default for Shown {
+    fn default() -> Self {
+        Shown::ALL
+    }
 }
 
 /// The base of a share.
@@ -269,11 +307,6 @@ pub fn estimate(
             out.wave_tests.extend(found.wave_tests);
         }
         out.estimates.extend(rows);
-        // Independent waves' per-category tests come from each wave's strata (a panel's from the
-        // covariance across waves, in `domain_statistics`).
-        if context.design_based && spec.waves == Waves::Independent {
-            out.wave_tests.extend(context.wave_tests(&sums)?);
-        }
     }
     Ok(out)
 }
@@ -294,15 +327,16 @@ struct DomainStatistics {
     segment_tests: Vec<SegmentTest>,
     ranks: Vec<Rank>,
     independence: Vec<Independence>,
-    /// Shared waves only: changes between consecutive waves, and per-category tests across waves.
+    /// Shared waves only: changes between consecutive waves.
     differences: Vec<WaveDifference>,
+    /// Under a design: each category's test across waves.
     wave_tests: Vec<WaveTest>,
 }
 
 /// Under the study's design (and calibration), per wave: every pair of segments per category
 /// (with `--by`), who ranks first overall and in each segment, department x segment; across
-/// waves: department x wave over all waves and per pair of consecutive waves, and under shared
-/// waves each category's change and its test across waves.
+/// waves: department x wave over all waves and per pair of consecutive waves, under a design each
+/// category's test across waves, and under shared waves each category's change.
 fn domain_statistics(
     study: &str,
     tally: &Tally,
@@ -323,9 +357,10 @@ fn domain_statistics(
         .filter(|(_, (kind, id))| *kind == Kind::Department && id != "not_reported")
         .map(|(i, _)| i)
         .collect();
+    let cells = Cells::new(tally, request.waves);
     let totals_of = |domains: &[(i32, Option<u32>)]| {
         covariance_totals(
-            tally,
+            &cells,
             &CovarianceRequest {
                 domains,
                 categories: &categories,
@@ -348,6 +383,10 @@ fn domain_statistics(
     let waves: BTreeSet<i32> = tally.cells().map(|(k, _)| k.wave).collect();
     let mut out = DomainStatistics::default();
     let mut tested: Vec<i32> = Vec::new();
+    // Each tested wave's totals (its whole-wave domain first): independent waves' totals of
+    // several waves are these, stacked.
+    let mut per_wave: Vec<CovarianceTotals> = Vec::new();
+    let mut segment_names: Vec<Vec<String>> = Vec::new();
     for wave in waves {
         // The wave's segments in display order (their codes in this tally).
         let present: BTreeSet<u32> = tally
@@ -361,6 +400,11 @@ fn domain_statistics(
             .collect();
         codes.sort_by_key(|(name, _)| super::segments::natural(name));
         codes.retain(|(name, _)| order.iter().any(|(n, _)| n == name));
+        // Segment letters are in every output with `--by`; ranks and tests only where shown.
+        let shown = settings.shown;
+        if codes.is_empty() && !shown.ranks && !shown.tests_across_waves {
+            continue;
+        }
         let mut domains = vec![(wave, None)];
         domains.extend(codes.iter().map(|(_, c)| (wave, Some(*c))));
         // A wave whose variance is not defined (one respondent, or a lonely PSU the estimates
@@ -379,7 +423,10 @@ fn domain_statistics(
                 .map(|(_, c)| c.n)
                 .sum();
             let segments: Vec<usize> = (1..=names.len()).collect();
-            if let Some(result) = table_of(&totals, &Rows::Departments(&departments), &segments, respondents as f64) {
+            let test = shown
+                .tests_within_waves
+                .then(|| table_of(&totals, &Rows::Departments(&departments), &segments, respondents as f64));
+            if let Some(result) = test.flatten() {
                 out.independence.push(Independence {
                     study: study.to_string(),
                     wave: Some(wave),
@@ -388,12 +435,21 @@ fn domain_statistics(
                 });
             }
         }
-        for d in 0..domains.len() {
-            let segment = d.checked_sub(1).map(|i| names[i].clone());
-            for (c, p_first, rank_low, rank_high) in ranks(&totals, d, &departments) {
+        per_wave.push(totals);
+        segment_names.push(names);
+    }
+    if settings.shown.ranks {
+        // Every domain of every wave (the whole wave, then its segments), drawn in parallel.
+        let domains: Vec<(usize, usize)> = (0..per_wave.len())
+            .flat_map(|w| (0..=segment_names[w].len()).map(move |d| (w, d)))
+            .collect();
+        let found = super::ranks::in_parallel(&domains, |&(w, d)| ranks(&per_wave[w], d, &departments));
+        for ((w, d), found) in domains.into_iter().zip(found) {
+            let segment = d.checked_sub(1).map(|i| segment_names[w][i].clone());
+            for (c, p_first, rank_low, rank_high) in found {
                 out.ranks.push(Rank {
                     study: study.to_string(),
-                    wave,
+                    wave: tested[w],
                     segment: segment.clone(),
                     category: named[c].1.clone(),
                     p_first,
@@ -403,12 +459,26 @@ fn domain_statistics(
             }
         }
     }
+    // The totals of several waves: independent waves' stacked from each wave's, shared waves'
+    // (which covary) from the cells.
+    let shared = request.waves == Waves::Shared;
+    let several = |at: &[usize]| -> Result<CovarianceTotals> {
+        match shared {
+            true => totals_of(&at.iter().map(|&i| (tested[i], None)).collect::<Vec<_>>()),
+            false => Ok(CovarianceTotals::stack(
+                &at.iter().map(|&i| &per_wave[i]).collect::<Vec<_>>(),
+            )),
+        }
+    };
     // Department x wave over all departments at once: all waves (`pair` None), then each pair of
-    // consecutive waves; under shared waves also each category's change and test across waves.
-    let whole: Vec<(i32, Option<u32>)> = tested.iter().map(|w| (*w, None)).collect();
-    let all_waves: Vec<usize> = (0..whole.len()).collect();
-    if whole.len() >= 2
-        && let Ok(totals) = totals_of(&whole)
+    // consecutive waves; under a design each category's test across waves, and under shared waves
+    // each category's change between consecutive waves.
+    if !settings.shown.tests_across_waves {
+        return Ok(out);
+    }
+    let all_waves: Vec<usize> = (0..tested.len()).collect();
+    if tested.len() >= 2
+        && let Ok(totals) = several(&all_waves)
     {
         let n = base(&tested);
         if let Some(result) = table_of(&totals, &Rows::Departments(&departments), &all_waves, n) {
@@ -419,7 +489,7 @@ fn domain_statistics(
                 result,
             });
         }
-        if request.waves == Waves::Shared {
+        if request.design {
             for (c, (kind, id)) in named.iter().enumerate() {
                 if let Some(result) = table_of(&totals, &Rows::Named(c), &all_waves, n) {
                     out.wave_tests.push(WaveTest {
@@ -432,8 +502,8 @@ fn domain_statistics(
             }
         }
     }
-    for pair in tested.windows(2) {
-        let Ok(totals) = totals_of(&[(pair[0], None), (pair[1], None)]) else {
+    for (i, pair) in tested.windows(2).enumerate() {
+        let Ok(totals) = several(&[i, i + 1]) else {
             continue;
         };
         // Of two waves only, the test over all waves is the pair's.
@@ -448,7 +518,7 @@ fn domain_statistics(
                 result,
             });
         }
-        if request.waves == Waves::Shared {
+        if shared {
             for (c, (kind, id)) in named.iter().enumerate() {
                 let ((_, from), (_, to)) = (totals.share(0, c), totals.share(1, c));
                 let form: Vec<(usize, f64)> = to.iter().copied().chain(from.iter().map(|(i, x)| (*i, -x))).collect();
@@ -682,30 +752,6 @@ impl Context<'_> {
         e.n_effective = Some(point.n_effective());
         e.df = Some(df);
         Ok(e)
-    }
-
-    /// One Rao-Scott test per category over the waves (segments are not tested).
-    fn wave_tests(&self, sums: &StudySums) -> Result<Vec<WaveTest>> {
-        let waves: Vec<(&Domain, &DomainSums)> = sums.domains.iter().filter(|(d, _)| d.segment.is_none()).collect();
-        let mut tests = Vec::new();
-        for category in self.categories(sums) {
-            let (mut strata, mut rows, mut nu) = (Vec::new(), 0.0, 0.0);
-            for (index, (domain, d)) in waves.iter().enumerate() {
-                let wave_strata = self.strata(sums, domain, d, &category);
-                nu += degrees_of_freedom(&wave_strata);
-                rows += wave_strata.iter().map(|s| s.respondents).sum::<f64>();
-                strata.extend(wave_strata.into_iter().map(|s| (index, s.stratum)));
-            }
-            if let Some(result) = rao_scott(&strata, waves.len(), rows, nu, self.settings.lonely_psu)? {
-                tests.push(WaveTest {
-                    study: self.study.to_string(),
-                    kind: category.0,
-                    category: category.1.clone(),
-                    result,
-                });
-            }
-        }
-        Ok(tests)
     }
 }
 

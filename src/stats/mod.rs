@@ -14,6 +14,6 @@ pub mod survey_ci;
 pub mod tests;
 
 pub use design::{DesignSpec, LonelyPsu, Waves};
-pub use estimate::{Base, Estimate, EstimateSettings, Estimation, Kind, WaveTest, estimate};
+pub use estimate::{Base, Estimate, EstimateSettings, Estimation, Kind, Shown, WaveTest, estimate};
 pub use group::{Group, groups_from_args};
 pub use proportion::{CiMethod, Interval};

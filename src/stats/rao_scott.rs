@@ -1,10 +1,8 @@
-//! Rao-Scott second-order corrected chi-square test of homogeneity of one share across waves, as R's
-//! `svychisq(~y + wave, design)` (statistic "F") computes it from the design covariance of the cell shares.
+//! The Rao-Scott second-order corrected chi-square test of an r x c table, as R's `svychisq(~a + b,
+//! design)` (statistic "F") computes it from the design covariance of the cell shares; the
+//! covariance comes from `covariance` (one share across waves, departments across segments or waves).
 
 use statrs::function::beta::beta_reg;
-
-use super::design::{Form, LonelyPsu, Stratum, stratum_cov};
-use crate::error::Result;
 
 /// The corrected F statistic with its (fractional) degrees of freedom.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -13,30 +11,6 @@ pub struct RaoScott {
     pub ndf: f64,
     pub ddf: f64,
     pub p_value: f64,
-}
-
-/// The 2 x waves table of a 0/1 variable: `strata` pairs each stratum (moments of the variable) with its
-/// wave index; `rows` is the number of respondents (R's N) and `nu` PSUs minus strata. None when the
-/// table has an empty row or fewer than two waves (R cannot test it either).
-pub fn rao_scott(
-    strata: &[(usize, Stratum)],
-    waves: usize,
-    rows: f64,
-    nu: f64,
-    lonely: LonelyPsu,
-) -> Result<Option<RaoScott>> {
-    let total: f64 = strata.iter().map(|(_, s)| s.moments.w).sum();
-    let mut cells = vec![0.0; 2 * waves];
-    for (t, s) in strata {
-        cells[2 * t] += (s.moments.w - s.moments.y) / total;
-        cells[2 * t + 1] += s.moments.y / total;
-    }
-    let named: f64 = cells.iter().skip(1).step_by(2).sum();
-    if waves < 2 || total <= 0.0 || named <= 0.0 || named >= 1.0 || nu <= 0.0 {
-        return Ok(None);
-    }
-    let v = covariance(strata, &cells, total, lonely)?;
-    Ok(table_test(&cells, &v, 2, waves, rows, nu))
 }
 
 /// The second-order Rao-Scott test of independence in an r x c table, as R's `svychisq(~a + b,
@@ -73,34 +47,6 @@ pub fn table_test(cells: &[f64], v: &[Vec<f64>], r: usize, c: usize, n: f64, nu:
     }
     let p_value = beta_reg(ddf / 2.0, ndf / 2.0, ddf / (ddf + ndf * f));
     Some(RaoScott { f, ndf, ddf, p_value })
-}
-
-/// Design covariance of the cell shares m_j: each respondent's influence on cell j is w (I_j - m_j) / W,
-/// so a PSU's total is a linear form of its (Y_i, W_i), which `stratum_cov` turns into covariances.
-fn covariance(strata: &[(usize, Stratum)], cells: &[f64], total: f64, lonely: LonelyPsu) -> Result<Vec<Vec<f64>>> {
-    let d = cells.len();
-    let mut v = vec![vec![0.0; d]; d];
-    for (t, stratum) in strata {
-        let form = |j: usize| -> Form {
-            let m = cells[j];
-            match (j / 2 == *t, j % 2) {
-                (true, 1) => (1.0 / total, -m / total),
-                (true, _) => (-1.0 / total, (1.0 - m) / total),
-                (false, _) => (0.0, -m / total),
-            }
-        };
-        let forms: Vec<Form> = (0..d).map(form).collect();
-        for (j, fj) in forms.iter().enumerate() {
-            for (k, fk) in forms.iter().enumerate().skip(j) {
-                let c = stratum_cov(stratum, *fj, *fk, lonely)?;
-                v[j][k] += c;
-                if k != j {
-                    v[k][j] += c;
-                }
-            }
-        }
-    }
-    Ok(v)
 }
 
 /// Pearson's X² of the weighted r x c table scaled to `n` respondents (R's `svytable(Ntotal = N)`).

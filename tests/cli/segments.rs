@@ -1,6 +1,8 @@
 //! Pairwise tests between `--by` segments and their column letters, against R survey
 //! (tests/data/calibration/segments.R and segments.json: svyratio with covmat + svycontrast).
 
+use std::process::Output;
+
 use serde_json::Value;
 
 use super::{deptshare, fixture, json, root, stderr, stdout};
@@ -16,28 +18,35 @@ fn reference(case: &str) -> Vec<Value> {
         .collect()
 }
 
-fn shares(extra: &[&str]) -> Value {
+/// The design columns of `calibration/respondents.csv`.
+const DESIGN: [&str; 10] = [
+    "--dept-col",
+    "department",
+    "--wave-col",
+    "year",
+    "--weight-col",
+    "weight",
+    "--strata-col",
+    "stratum",
+    "--psu-col",
+    "psu",
+];
+
+/// `COMMAND calibration/respondents.csv` with its design and `extra`: asserts success.
+fn command(command: &str, extra: &[&str]) -> Output {
     let data = fixture("calibration/respondents.csv");
-    let mut args = vec![
-        "shares",
-        data.as_str(),
-        "--dept-col",
-        "department",
-        "--wave-col",
-        "year",
-        "--weight-col",
-        "weight",
-        "--strata-col",
-        "stratum",
-        "--psu-col",
-        "psu",
-        "--format",
-        "json",
-    ];
+    let mut args = vec![command, data.as_str()];
+    args.extend(DESIGN);
     args.extend(extra);
     let out = deptshare(&args);
     assert!(out.status.success(), "{}", stderr(&out));
-    json(&out)
+    out
+}
+
+fn shares(extra: &[&str]) -> Value {
+    let mut args = vec!["--format", "json"];
+    args.extend(extra);
+    json(&command("shares", &args))
 }
 
 fn number(v: &Value) -> f64 {
@@ -153,24 +162,7 @@ fn segment_differences_under_calibration_agree_with_r() {
 
 #[test]
 fn tables_print_letters_as_tabulation_tools_do() {
-    let data = fixture("calibration/respondents.csv");
-    let out = deptshare(&[
-        "shares",
-        &data,
-        "--dept-col",
-        "department",
-        "--wave-col",
-        "year",
-        "--weight-col",
-        "weight",
-        "--strata-col",
-        "stratum",
-        "--psu-col",
-        "psu",
-        "--by",
-        "size",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = command("shares", &["--by", "size"]);
     let text = stdout(&out);
     // 2024 marketing: large (A) is significantly above small (C) (R: p = 0.0041).
     let line = text
@@ -262,24 +254,7 @@ fn department_by_segment_independence_agrees_with_rs_svychisq() {
 fn department_by_wave_over_all_departments_agrees_with_rs_svychisq() {
     let text = std::fs::read_to_string(root().join("tests/data/calibration/homogeneity.json")).unwrap();
     let r: Value = serde_json::from_str(&text).unwrap();
-    let data = fixture("calibration/respondents.csv");
-    let out = deptshare(&[
-        "trend",
-        &data,
-        "--dept-col",
-        "department",
-        "--wave-col",
-        "year",
-        "--weight-col",
-        "weight",
-        "--strata-col",
-        "stratum",
-        "--psu-col",
-        "psu",
-        "--format",
-        "json",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = command("trend", &["--format", "json"]);
     let results = json(&out);
     let t = results["tests"]
         .as_array()
@@ -296,4 +271,28 @@ fn department_by_wave_over_all_departments_agrees_with_rs_svychisq() {
         let (a, b) = (number(&t[ours]), number(&r[theirs]));
         assert!((a - b).abs() < 1e-10 * b.abs().max(1.0), "{ours}: {a} vs R {b}");
     }
+}
+
+/// `shares` computes only what it prints (ranks and the tests within a wave in JSON; issue 11),
+/// `trend` everything: what both print is the same, to the bit.
+#[test]
+fn shares_computing_less_prints_what_trend_computes() {
+    let run = |name: &str| json(&command(name, &["--by", "size", "--format", "json"]));
+    let (shares, trend) = (run("shares"), run("trend"));
+    for field in ["estimates", "ranks", "segment_tests"] {
+        assert!(shares[field].as_array().is_some_and(|a| !a.is_empty()), "{field}");
+        assert_eq!(shares[field], trend[field], "{field}");
+    }
+    let within: Vec<&Value> = trend["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| !t["wave"].is_null())
+        .collect();
+    assert!(!within.is_empty());
+    let shown: Vec<&Value> = shares["tests"].as_array().unwrap().iter().collect();
+    assert_eq!(shown, within);
+    // A table of shares prints the same estimates (letters included) without the ranks' draws.
+    let table = command("shares", &["--by", "size"]);
+    assert!(stdout(&table).contains("segment letters"), "{}", stdout(&table));
 }

@@ -98,6 +98,7 @@ impl Study {
             declared: Vec::new(),
             weighting: Default::default(),
             segments: Default::default(),
+            shown: Default::default(),
         }
     }
 }

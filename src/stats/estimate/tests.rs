@@ -44,6 +44,7 @@ fn run_declared(tally: &Tally, spec: DesignSpec, method: CiMethod, declared: Vec
         declared,
         weighting: Default::default(),
         segments: Default::default(),
+        shown: Default::default(),
     };
     let choices = BTreeMap::from([("s".to_string(), Choice::Single)]);
     let designs = BTreeMap::from([("s".to_string(), spec)]);
@@ -187,4 +188,77 @@ fn a_declared_category_nobody_chose_is_reported_at_zero() {
         );
         assert!(run(&tally, spec, CiMethod::Wilson).iter().all(|e| e.category != "it"));
     }
+}
+
+/// R's `degf` of `subset(design, answered)` counts the PSUs and strata where someone answered: a
+/// PSU of no-answers only is in the variance (its stratum's PSU count) but not in the degrees of
+/// freedom of the tests (issue 11: the tests over all departments counted it, the per-category
+/// tests did not; the per-category tests now come from the same covariance).
+#[test]
+fn a_psu_of_no_answers_only_has_no_degree_of_freedom() {
+    let names = ["marketing", "pr", "sales"];
+    let mut tally = Tally::default();
+    for wave in [2021, 2022] {
+        for stratum in ["h1", "h2"] {
+            for psu in ["p1", "p2", "p3"] {
+                for k in 0..4usize {
+                    let silent = wave == 2021 && stratum == "h1" && psu == "p3";
+                    let named = [names[(k + psu.len() + usize::from(wave == 2022) + k * k) % 3]];
+                    tally.add_respondent(&crate::tally::Respondent {
+                        wave,
+                        segment: None,
+                        stratum: Some(stratum),
+                        psu: Some(psu),
+                        set: if silent { &[] } else { &named },
+                        weight: 1.0 + k as f64 / 4.0,
+                        fpc: None,
+                        calibration: None,
+                    });
+                }
+            }
+        }
+    }
+    let settings = EstimateSettings {
+        base: Base::Answered,
+        method: CiMethod::Logit,
+        level: 0.95,
+        groups: Vec::new(),
+        lonely_psu: LonelyPsu::Fail,
+        declared: Vec::new(),
+        weighting: Default::default(),
+        segments: Default::default(),
+        shown: Shown::ALL,
+    };
+    let spec = DesignSpec {
+        weights: true,
+        strata: true,
+        clusters: true,
+        ..DesignSpec::default()
+    };
+    let out = estimate(
+        &BTreeMap::from([("s".to_string(), tally)]),
+        &BTreeMap::from([("s".to_string(), Choice::Single)]),
+        &BTreeMap::from([("s".to_string(), spec)]),
+        &settings,
+    )
+    .unwrap();
+    // 2021: h1 has two PSUs with answers, h2 three; 2022: three and three. (2-1)+(3-1)+(3-1)+(3-1) = 7.
+    let all = out
+        .independence
+        .iter()
+        .find(|t| t.wave.is_none() && t.pair.is_none())
+        .unwrap();
+    assert!((all.result.ddf / all.result.ndf - 7.0).abs() < 1e-9, "{:?}", all.result);
+    assert!(!out.wave_tests.is_empty());
+    for t in &out.wave_tests {
+        assert!(
+            (t.result.ddf / t.result.ndf - 7.0).abs() < 1e-9,
+            "{} {:?}",
+            t.category,
+            t.result
+        );
+    }
+    // 2021's estimates have the same degrees of freedom (the estimates' own path).
+    let e = out.estimates.iter().find(|e| e.wave == 2021).unwrap();
+    assert_eq!(e.df, Some(3.0));
 }
