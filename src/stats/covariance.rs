@@ -100,7 +100,6 @@ pub struct Request<'a> {
     pub fits: Option<&'a BTreeMap<i32, Fit>>,
     pub design: &'a BTreeMap<(i32, String), StratumDesign>,
     pub lonely: LonelyPsu,
-    pub waves: Waves,
 }
 
 /// A study's cells in the order the covariance walks them, sorted once per study (every request
@@ -144,7 +143,6 @@ pub fn totals(prepared: &Cells, request: &Request) -> Result<Totals> {
         .filter(|(k, _, _)| waves.contains(&k.wave))
         .collect();
     let shared = prepared.shared;
-    debug_assert_eq!(shared, request.waves == Waves::Shared);
     let stats = Stats::new(tally, request, &cells);
     let mut totals = Totals {
         domains: request.domains.to_vec(),

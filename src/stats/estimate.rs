@@ -368,7 +368,6 @@ fn domain_statistics(
                 fits,
                 design: &design,
                 lonely: settings.lonely_psu,
-                waves: request.waves,
             },
         )
     };
@@ -387,6 +386,7 @@ fn domain_statistics(
     // several waves are these, stacked.
     let mut per_wave: Vec<CovarianceTotals> = Vec::new();
     let mut segment_names: Vec<Vec<String>> = Vec::new();
+    let shown = settings.shown;
     for wave in waves {
         // The wave's segments in display order (their codes in this tally).
         let present: BTreeSet<u32> = tally
@@ -401,7 +401,6 @@ fn domain_statistics(
         codes.sort_by_key(|(name, _)| super::segments::natural(name));
         codes.retain(|(name, _)| order.iter().any(|(n, _)| n == name));
         // Segment letters are in every output with `--by`; ranks and tests only where shown.
-        let shown = settings.shown;
         if codes.is_empty() && !shown.ranks && !shown.tests_across_waves {
             continue;
         }
@@ -438,7 +437,7 @@ fn domain_statistics(
         per_wave.push(totals);
         segment_names.push(names);
     }
-    if settings.shown.ranks {
+    if shown.ranks {
         // Every domain of every wave (the whole wave, then its segments), drawn in parallel.
         let domains: Vec<(usize, usize)> = (0..per_wave.len())
             .flat_map(|w| (0..=segment_names[w].len()).map(move |d| (w, d)))
@@ -473,7 +472,7 @@ fn domain_statistics(
     // Department x wave over all departments at once: all waves (`pair` None), then each pair of
     // consecutive waves; under a design each category's test across waves, and under shared waves
     // each category's change between consecutive waves.
-    if !settings.shown.tests_across_waves {
+    if !shown.tests_across_waves {
         return Ok(out);
     }
     let all_waves: Vec<usize> = (0..tested.len()).collect();

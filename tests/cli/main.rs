@@ -35,6 +35,20 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The design columns of `calibration/respondents.csv` (segments and weighting tests).
+pub const DESIGN: [&str; 10] = [
+    "--dept-col",
+    "department",
+    "--wave-col",
+    "year",
+    "--weight-col",
+    "weight",
+    "--strata-col",
+    "stratum",
+    "--psu-col",
+    "psu",
+];
+
 pub fn fixture(name: &str) -> String {
     root().join("tests/data").join(name).display().to_string()
 }

@@ -5,7 +5,7 @@ use std::process::Output;
 
 use serde_json::Value;
 
-use super::{deptshare, fixture, json, root, stderr, stdout};
+use super::{DESIGN, deptshare, fixture, json, root, stderr, stdout};
 
 fn reference(case: &str) -> Vec<Value> {
     let text = std::fs::read_to_string(root().join("tests/data/calibration/segments.json")).unwrap();
@@ -17,20 +17,6 @@ fn reference(case: &str) -> Vec<Value> {
         .cloned()
         .collect()
 }
-
-/// The design columns of `calibration/respondents.csv`.
-const DESIGN: [&str; 10] = [
-    "--dept-col",
-    "department",
-    "--wave-col",
-    "year",
-    "--weight-col",
-    "weight",
-    "--strata-col",
-    "stratum",
-    "--psu-col",
-    "psu",
-];
 
 /// `COMMAND calibration/respondents.csv` with its design and `extra`: asserts success.
 fn command(command: &str, extra: &[&str]) -> Output {

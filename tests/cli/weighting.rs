@@ -7,20 +7,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-use super::{deptshare, deptshare_in, fixture, json, root, stderr, stdout};
-
-const DESIGN: [&str; 10] = [
-    "--dept-col",
-    "department",
-    "--wave-col",
-    "year",
-    "--weight-col",
-    "weight",
-    "--strata-col",
-    "stratum",
-    "--psu-col",
-    "psu",
-];
+use super::{DESIGN, deptshare, deptshare_in, fixture, json, root, stderr, stdout};
 
 fn reference() -> Vec<Value> {
     let text = std::fs::read_to_string(root().join("tests/data/calibration/reference.json")).unwrap();
