@@ -49,9 +49,13 @@ pub const BLOCK_BYTES_VAR: &str = "DEPTSHARE_BLOCK_BYTES";
 /// to the careful reader, which the differential tests compare it with).
 pub const DEFAULT_MIN_BYTES: u64 = 0;
 
-/// Blocks of 8 MiB: large enough that per-block work (names, labels, merging) is noise, small
-/// enough that a block per thread in flight stays far below the file's size.
+/// Blocks of at most 8 MiB: large enough that per-block work (names, labels, merging) is noise,
+/// small enough that a block per thread in flight stays far below the file's size.
 pub const DEFAULT_BLOCK_BYTES: usize = 8 << 20;
+
+/// Blocks of at least 512 KiB (unless `BLOCK_BYTES_VAR` says otherwise): below that a block's
+/// own names, label lookups and merge start to show.
+pub const MIN_BLOCK_BYTES: usize = 512 << 10;
 
 /// What the note on stderr says when a file is read here.
 pub const NOTE: &str = "read by the large-file path";
@@ -65,18 +69,37 @@ pub fn min_bytes() -> u64 {
     }
 }
 
-fn block_bytes() -> usize {
+/// Blocks a file is cut into when that keeps them between `MIN_BLOCK_BYTES` and
+/// `DEFAULT_BLOCK_BYTES`: a survey of 100,000 rows (4-5 MB) is then read by every core, not by
+/// one thread in a single block. A count per file, not per thread, so the sums (added block by
+/// block) come out the same on any machine.
+const BLOCKS_PER_FILE: u64 = 8;
+
+/// The block size for a file of `len` bytes: `BLOCK_BYTES_VAR` when set, else `BLOCKS_PER_FILE`
+/// blocks, kept between `MIN_BLOCK_BYTES` and `DEFAULT_BLOCK_BYTES`.
+fn block_bytes(len: u64) -> usize {
     std::env::var(BLOCK_BYTES_VAR)
         .ok()
         .and_then(|v| v.trim().parse().ok())
         .filter(|n| *n > 0)
-        .unwrap_or(DEFAULT_BLOCK_BYTES)
+        .unwrap_or_else(|| sized_blocks(len))
+}
+
+/// `BLOCKS_PER_FILE` blocks for a file of `len` bytes, kept between `MIN_BLOCK_BYTES` and
+/// `DEFAULT_BLOCK_BYTES`.
+fn sized_blocks(len: u64) -> usize {
+    (len / BLOCKS_PER_FILE).clamp(MIN_BLOCK_BYTES as u64, DEFAULT_BLOCK_BYTES as u64) as usize
+}
+
+/// The size of the file `spec` names (0 when it cannot be read: the reader then says why).
+fn file_len(spec: &InputSpec) -> u64 {
+    std::fs::metadata(&spec.path).map_or(0, |m| m.len())
 }
 
 /// Reads `spec.path` here when this path applies; `None` sends it to the careful reader.
 /// The input's respondents are in `RawInput::tally` (its `answers` stay empty).
 pub fn try_read(spec: &InputSpec, taxonomy: &Taxonomy) -> Result<Option<RawInput>> {
-    read_with(spec, taxonomy, min_bytes(), block_bytes())
+    read_with(spec, taxonomy, min_bytes(), block_bytes(file_len(spec)))
 }
 
 /// `try_read` with the threshold and block size given (tests read small files in tiny blocks).
@@ -148,7 +171,7 @@ fn decided(
     let mut plan = Plan::make(spec, taxonomy, 0, None)?.ok_or_else(lost)?;
     let before = super::BYTES_READ.load(Ordering::Relaxed);
     let mut read = |suspects: &HashSet<u64>| -> Result<Total> {
-        pass::settled(spec, taxonomy, &mut plan, Some(suspects), block_bytes())?.ok_or_else(lost)
+        pass::settled(spec, taxonomy, &mut plan, Some(suspects), block_bytes(file_len(spec)))?.ok_or_else(lost)
     };
     let mut total = read(candidates)?;
     let failed = |e: Error| Error::Invalid(format!("{}: {e}", spec.path.display()));

@@ -298,3 +298,27 @@ fn a_known_file_is_read_here_in_one_block_and_in_many() {
         assert_eq!(compare(text, Choice::Single, block), Ok(true), "block {block}");
     }
 }
+
+proptest! {
+    /// The word-at-a-time search finds exactly the bytes a byte loop finds, at every length and
+    /// alignment, for any delimiter (high bytes included: the zero-byte test has no false hits).
+    #[test]
+    fn separators_are_the_delimiters_and_line_feeds_a_byte_loop_finds(
+        bytes in prop::collection::vec(prop_oneof![Just(b','), Just(b'\n'), Just(b'\r'), Just(0u8), Just(0x80u8), any::<u8>()], 0..80),
+        delimiter in prop_oneof![Just(b','), Just(b';'), Just(b'\t'), Just(b'|'), Just(0u8), Just(0xffu8), any::<u8>()],
+    ) {
+        let found: Vec<usize> = super::block::Separators::new(&bytes, delimiter).collect();
+        let expected: Vec<usize> = (0..bytes.len()).filter(|&i| bytes[i] == delimiter || bytes[i] == b'\n').collect();
+        prop_assert_eq!(found, expected);
+    }
+}
+
+#[test]
+fn a_survey_of_a_few_megabytes_is_cut_into_blocks_for_every_core() {
+    use super::{DEFAULT_BLOCK_BYTES, MIN_BLOCK_BYTES, sized_blocks};
+    // 100,000 rows of the benchmark (4.6 MB): blocks of an eighth, not one block.
+    assert_eq!(sized_blocks(4_601_050), 4_601_050 / 8);
+    // A small file stays one block; a large one is read in blocks of 8 MiB.
+    assert_eq!(sized_blocks(40_000), MIN_BLOCK_BYTES);
+    assert_eq!(sized_blocks(480_065_515), DEFAULT_BLOCK_BYTES);
+}
