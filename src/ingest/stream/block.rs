@@ -241,8 +241,9 @@ pub struct Separators<'a> {
     delimiter: u64,
     /// Where the next word starts.
     next: usize,
-    /// Where the current word starts, and its separators as the high bit of their bytes.
+    /// Where the current word starts.
     base: usize,
+    /// The current word's separators not yet handed out, as the high bit of their bytes.
     found: u64,
 }
 

@@ -75,14 +75,15 @@ pub fn min_bytes() -> u64 {
 /// block) come out the same on any machine.
 const BLOCKS_PER_FILE: u64 = 8;
 
-/// The block size for a file of `len` bytes: `BLOCK_BYTES_VAR` when set, else `BLOCKS_PER_FILE`
-/// blocks, kept between `MIN_BLOCK_BYTES` and `DEFAULT_BLOCK_BYTES`.
-fn block_bytes(len: u64) -> usize {
+/// The block size for the file `spec` names: `BLOCK_BYTES_VAR` when set, else `BLOCKS_PER_FILE`
+/// blocks, kept between `MIN_BLOCK_BYTES` and `DEFAULT_BLOCK_BYTES` (a file whose size cannot be
+/// read gets the smallest; the reader then says why it cannot be read).
+fn block_bytes(spec: &InputSpec) -> usize {
     std::env::var(BLOCK_BYTES_VAR)
         .ok()
         .and_then(|v| v.trim().parse().ok())
         .filter(|n| *n > 0)
-        .unwrap_or_else(|| sized_blocks(len))
+        .unwrap_or_else(|| sized_blocks(std::fs::metadata(&spec.path).map_or(0, |m| m.len())))
 }
 
 /// `BLOCKS_PER_FILE` blocks for a file of `len` bytes, kept between `MIN_BLOCK_BYTES` and
@@ -91,15 +92,10 @@ fn sized_blocks(len: u64) -> usize {
     (len / BLOCKS_PER_FILE).clamp(MIN_BLOCK_BYTES as u64, DEFAULT_BLOCK_BYTES as u64) as usize
 }
 
-/// The size of the file `spec` names (0 when it cannot be read: the reader then says why).
-fn file_len(spec: &InputSpec) -> u64 {
-    std::fs::metadata(&spec.path).map_or(0, |m| m.len())
-}
-
 /// Reads `spec.path` here when this path applies; `None` sends it to the careful reader.
 /// The input's respondents are in `RawInput::tally` (its `answers` stay empty).
 pub fn try_read(spec: &InputSpec, taxonomy: &Taxonomy) -> Result<Option<RawInput>> {
-    read_with(spec, taxonomy, min_bytes(), block_bytes(file_len(spec)))
+    read_with(spec, taxonomy, min_bytes(), block_bytes(spec))
 }
 
 /// `try_read` with the threshold and block size given (tests read small files in tiny blocks).
@@ -171,7 +167,7 @@ fn decided(
     let mut plan = Plan::make(spec, taxonomy, 0, None)?.ok_or_else(lost)?;
     let before = super::BYTES_READ.load(Ordering::Relaxed);
     let mut read = |suspects: &HashSet<u64>| -> Result<Total> {
-        pass::settled(spec, taxonomy, &mut plan, Some(suspects), block_bytes(file_len(spec)))?.ok_or_else(lost)
+        pass::settled(spec, taxonomy, &mut plan, Some(suspects), block_bytes(spec))?.ok_or_else(lost)
     };
     let mut total = read(candidates)?;
     let failed = |e: Error| Error::Invalid(format!("{}: {e}", spec.path.display()));
